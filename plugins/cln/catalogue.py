@@ -1,0 +1,304 @@
+"""All content → one validated catalogue, with the rules that span files.
+
+``load_catalogue`` reads every content file once, validates it, checks it against the
+taxonomy, the audio and transcript files and the other files (unique slugs, GUIDs and
+episode numbers), scans it for patient-identifiable data and unsafe markup, and either
+returns a :class:`Catalogue` or raises one :class:`ContentError` listing every problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from . import markup, privacy, transcripts
+from .audio import AudioError, AudioFacts, AudioProbe
+from .content import SLUG_RE, CaseStudy, Episode, format_clock, parse
+from .errors import ContentError, Problem
+from .taxonomy import Taxonomy
+
+ART_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where content lives and what the core should do; filled by the MkDocs adapter or the CLI."""
+
+    root: str
+    include_drafts: bool = False
+    network_emails: tuple[str, ...] = ()
+    cache_dir: str | None = None
+
+    @property
+    def case_studies_dir(self) -> str:
+        return os.path.join(self.root, "case_studies")
+
+    @property
+    def podcasts_dir(self) -> str:
+        return os.path.join(self.root, "podcasts")
+
+    @property
+    def taxonomy_path(self) -> str:
+        return os.path.join(self.root, "taxonomy.yml")
+
+
+@dataclass(frozen=True)
+class Allowed:
+    """A reviewed privacy false positive, allowed on one line with a reason."""
+
+    path: str
+    line: int
+    kind: str
+    reason: str
+
+
+@dataclass
+class EpisodeMedia:
+    """The files behind an episode: audio, transcript and art, with their facts."""
+
+    audio_path: str
+    audio: AudioFacts
+    transcript_path: str
+    transcript_mime: str
+    cues: list[transcripts.Cue]
+    image_path: str | None = None
+
+
+@dataclass
+class Catalogue:
+    """Every published record, newest first, with the taxonomy and the episodes' media."""
+
+    taxonomy: Taxonomy
+    case_studies: list[CaseStudy]
+    episodes: list[Episode]
+    media: dict[str, EpisodeMedia] = field(default_factory=dict)
+    allowed: list[Allowed] = field(default_factory=list)
+    audio_reads: int = 0
+
+    def with_term(self, kind: str, slug: str) -> list[CaseStudy | Episode]:
+        """Every record carrying the value ``slug`` of ``kind``, newest first."""
+        out: list[CaseStudy | Episode] = []
+        for cs in self.case_studies:
+            m = cs.meta
+            values = {"topics": m.topics, "regions": [m.region], "professions": m.professions,
+                      "competencies": m.competencies}[kind]
+            if slug in values:
+                out.append(cs)
+        if kind == "topics":
+            out.extend(e for e in self.episodes if slug in e.meta.topics)
+        return newest_first(out)
+
+
+def newest_first(records):
+    """Records sorted newest first; ties broken by slug, so the order never changes between builds."""
+    return sorted(records, key=lambda r: (-r.published.timestamp(), r.slug))
+
+
+def content_files(folder: str, root: str) -> tuple[list[str], list[Problem]]:
+    """The Markdown content files of a folder, skipping names that start with '_' or '.'.
+
+    Symbolic links that point outside the project are refused.
+    """
+    if not os.path.isdir(folder):
+        return [], []
+    files, problems = [], []
+    real_root = os.path.realpath(root)
+    for name in sorted(os.listdir(folder)):
+        if name.startswith(("_", ".")) or not name.endswith(".md"):
+            continue
+        path = os.path.join(folder, name)
+        rel = os.path.relpath(path, root)
+        if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+            problems.append(Problem(rel, 0, "", "is a link to a file outside the project; content must be a real file here"))
+            continue
+        if not os.path.isfile(path):
+            continue
+        slug = name[:-3]
+        if not SLUG_RE.match(slug):
+            problems.append(Problem(rel, 0, "", f"file name '{name}' should be lowercase letters, digits and hyphens, "
+                                                f"e.g. '{_slugish(slug)}.md'"))
+            continue
+        files.append(path)
+    return files, problems
+
+
+def _slugish(text: str) -> str:
+    import re
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-case-study"
+
+
+def _inside(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
+                   taxonomy: Taxonomy | None = None) -> Catalogue:
+    """Read, validate and cross-check all content; raise ContentError with every problem."""
+    problems: list[Problem] = []
+    try:
+        taxonomy = taxonomy or Taxonomy.load(settings.taxonomy_path)
+    except ContentError as exc:
+        raise ContentError(exc.problems)
+    probe = probe or AudioProbe()
+    reads_before = probe.reads
+    allowed: list[Allowed] = []
+    records: dict[str, list] = {"case-study": [], "episode": []}
+    for kind, folder in (("case-study", settings.case_studies_dir), ("episode", settings.podcasts_dir)):
+        paths, found = content_files(folder, settings.root)
+        problems += found
+        for path in paths:
+            rel = os.path.relpath(path, settings.root).replace(os.sep, "/")
+            with open(path, "rb") as fh:
+                raw = fh.read()
+            record, found, source = parse(rel, raw, kind)
+            problems += found
+            if source is not None:
+                problems += _scan(rel, source.text, settings, allowed)
+            if record is not None:
+                problems += _check_terms(record, source, taxonomy)
+                records[kind].append((record, source))
+    media: dict[str, EpisodeMedia] = {}
+    for episode, source in records["episode"]:
+        found, item = _check_media(episode, source, settings, probe, allowed)
+        problems += found
+        if item:
+            media[episode.slug] = item
+    problems += _check_unique(records["episode"])
+    if problems:
+        raise ContentError(problems)
+    keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.meta.draft)
+    return Catalogue(
+        taxonomy=taxonomy,
+        case_studies=newest_first(r for r, _ in records["case-study"] if keep(r)),
+        episodes=newest_first(r for r, _ in records["episode"] if keep(r)),
+        media=media,
+        allowed=sorted(allowed, key=lambda a: (a.path, a.line)),
+        audio_reads=probe.reads - reads_before,
+    )
+
+
+def _scan(path: str, text: str, settings: Settings, allowed: list[Allowed], start_line: int = 1,
+          what: str = "") -> list[Problem]:
+    """Privacy scan of a whole file (front matter and body), and unsafe markup in the body."""
+    problems = []
+    for finding in privacy.scan(text, allowed_emails=settings.network_emails, start_line=start_line):
+        if finding.allowed:
+            allowed.append(Allowed(path, finding.line, finding.kind, finding.reason or ""))
+        else:
+            problems.append(Problem(path, finding.line, what or "privacy", finding.message))
+    if not what:
+        for issue in markup.scan_unsafe_markup(text, start_line=start_line):
+            problems.append(Problem(path, issue.line, "body", issue.message))
+    return problems
+
+
+def _check_terms(record, source, taxonomy: Taxonomy) -> list[Problem]:
+    """Every slug in the record is in the taxonomy."""
+    m = record.meta
+    problems = []
+    pairs: list[tuple[str, tuple, str]] = []
+    if isinstance(record, CaseStudy):
+        pairs.append(("regions", ("region",), m.region))
+        for kind in ("topics", "professions", "competencies"):
+            pairs += [(kind, (kind, i), v) for i, v in enumerate(getattr(m, kind))]
+    else:
+        pairs += [("topics", ("topics", i), v) for i, v in enumerate(m.topics)]
+    for kind, loc, value in pairs:
+        if taxonomy.get(kind, value) is None:
+            name = loc[0] + (f"[{loc[1]}]" if len(loc) > 1 else "")
+            problems.append(Problem(record.path, source.line_of(loc), name, taxonomy.unknown_message(kind, value)))
+    for kind in ("topics", "professions", "competencies"):
+        values = getattr(m, kind, [])
+        dupes = sorted({v for v in values if values.count(v) > 1})
+        if dupes:
+            problems.append(Problem(record.path, source.line_of((kind,)), kind, f"lists '{dupes[0]}' twice; list each once"))
+    return problems
+
+
+def _inside_podcasts(settings: Settings, record: Episode, source, field: str, value: str,
+                     allowed_ext: dict[str, str]) -> tuple[str | None, Problem | None]:
+    """Resolve a path given relative to podcasts/, refusing anything outside it."""
+    line = source.line_of((field,))
+    base = os.path.realpath(settings.podcasts_dir)
+    target = os.path.realpath(os.path.join(base, value))
+    if os.path.isabs(value) or not _inside(target, base):
+        return None, Problem(record.path, line, field, f"'{value}' is outside podcasts/; give a path inside it, "
+                                                       f"relative to podcasts/, e.g. {field}s/{record.slug}" if field != "audio"
+                             else f"'{value}' is outside podcasts/; give a path relative to podcasts/, e.g. audio/{record.slug}.mp3")
+    ext = os.path.splitext(value)[1].lower()
+    if ext not in allowed_ext:
+        return None, Problem(record.path, line, field, f"'{value}' should end in {' or '.join(allowed_ext)}")
+    if not os.path.isfile(target):
+        return None, Problem(record.path, line, field, f"file podcasts/{value} does not exist; add it, or correct the path")
+    return target, None
+
+
+def _check_media(episode: Episode, source, settings: Settings, probe: AudioProbe,
+                 allowed: list[Allowed]) -> tuple[list[Problem], EpisodeMedia | None]:
+    """Audio, transcript, chapters and art of one episode."""
+    from .audio import MIME_TYPES as AUDIO_TYPES
+    m = episode.meta
+    problems: list[Problem] = []
+    audio_path, problem = _inside_podcasts(settings, episode, source, "audio", m.audio, AUDIO_TYPES)
+    facts = None
+    if problem:
+        problems.append(problem)
+    else:
+        try:
+            facts = probe.facts(audio_path)
+        except AudioError as exc:
+            problems.append(Problem(episode.path, source.line_of(("audio",)), "audio", f"podcasts/{m.audio} {exc}"))
+    transcript_path, problem = _inside_podcasts(settings, episode, source, "transcript", m.transcript, transcripts.MIME_TYPES)
+    cues: list[transcripts.Cue] = []
+    if problem:
+        problems.append(problem)
+    else:
+        ext = os.path.splitext(transcript_path)[1].lower()
+        rel = os.path.relpath(transcript_path, settings.root).replace(os.sep, "/")
+        try:
+            with open(transcript_path, "rb") as fh:
+                text = fh.read().decode("utf-8")
+            cues = transcripts.parse(text, ext)
+            problems += _scan(rel, text, settings, allowed, what="privacy")
+        except UnicodeDecodeError:
+            problems.append(Problem(episode.path, source.line_of(("transcript",)), "transcript",
+                                    f"podcasts/{m.transcript} is not UTF-8 text; save it as UTF-8"))
+        except transcripts.TranscriptError as exc:
+            problems.append(Problem(episode.path, source.line_of(("transcript",)), "transcript", f"podcasts/{m.transcript} {exc}"))
+    image_path = None
+    if m.image:
+        image_path, problem = _inside_podcasts(settings, episode, source, "image", m.image, ART_TYPES)
+        if problem:
+            problems.append(problem)
+    if facts is not None:
+        for i, chapter in enumerate(m.chapters):
+            if chapter.start >= facts.duration:
+                problems.append(Problem(episode.path, source.line_of(("chapters", i)), f"chapters[{i}].start",
+                                        f"{format_clock(chapter.start)} is past the end of the audio "
+                                        f"({format_clock(facts.duration)}); chapters must start within the episode"))
+    if problems or facts is None:
+        return problems, None
+    return problems, EpisodeMedia(audio_path, facts, transcript_path, transcripts.MIME_TYPES[os.path.splitext(transcript_path)[1].lower()],
+                                  cues, image_path)
+
+
+def _check_unique(episodes: list[tuple[Episode, object]]) -> list[Problem]:
+    """No two episodes share a guid, or a season and episode number."""
+    problems = []
+    guids: dict[str, Episode] = {}
+    numbers: dict[tuple, Episode] = {}
+    for episode, source in sorted(episodes, key=lambda p: p[0].path):
+        m = episode.meta
+        first = guids.setdefault(m.guid.strip().lower(), episode)
+        if first is not episode:
+            problems.append(Problem(episode.path, source.line_of(("guid",)), "guid",
+                                    f"is the same as in {first.path}; every episode needs its own guid "
+                                    "(a new one: python -c 'import uuid; print(uuid.uuid4())')"))
+        if m.episode is not None:
+            key = (m.season or 1, m.episode)
+            first = numbers.setdefault(key, episode)
+            if first is not episode:
+                problems.append(Problem(episode.path, source.line_of(("episode",)), "episode",
+                                        f"season {key[0]} episode {key[1]} is already {first.path}; "
+                                        "give this episode the next free number"))
+    return problems

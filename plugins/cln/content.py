@@ -1,0 +1,373 @@
+"""Typed records for case studies and episodes, and parsing one file into one.
+
+The pydantic models are the single definition of both front matters: the build, the
+editors' ``check`` command and the JSON Schema all come from them. Validation errors are
+turned into :class:`~cln.errors.Problem` objects that name the field and say what would
+be right.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from .errors import Problem
+from .yamlsource import Source, read_source
+
+LONDON = ZoneInfo("Europe/London")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TIME_RE = re.compile(r"^\d{2}:\d{2}(:\d{2})?$")
+
+
+def _custom(message: str) -> PydanticCustomError:
+    return PydanticCustomError("cln", message)
+
+
+def _scalar_text(value: Any) -> Any:
+    """Accept numbers where short text is expected (``before: 4``), as their text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _clean_text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = " ".join(value.split())
+        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+            raise _custom("contains control characters; remove them")
+    return value
+
+
+def parse_date(value: Any) -> dt.date:
+    """An ISO 8601 calendar date (YYYY-MM-DD) that exists."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        raise _custom(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2009-01-15")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise _custom(f"'{value}' is not a real date (check the day and month); write it as YYYY-MM-DD")
+
+
+def parse_datetime(value: Any) -> dt.datetime:
+    """A publication time: a plain date means 09:00 Europe/London; a time without offset is London time."""
+    if isinstance(value, str) and _DATE_RE.match(value.strip()):
+        day = parse_date(value)
+        return dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=LONDON)
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, 9, 0, tzinfo=LONDON)
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, or a plain date 2009-02-12")
+    else:
+        raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, or a plain date 2009-02-12")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment
+
+
+def parse_clock(value: Any) -> int:
+    """A time within an episode, HH:MM:SS or MM:SS, as whole seconds."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    text = str(value).strip()
+    if not _TIME_RE.match(text) and not re.match(r"^\d{1,2}:\d{2}:\d{2}$", text):
+        raise _custom(f"'{value}' is not a time; write MM:SS or HH:MM:SS, in quotes, e.g. \"01:30\"")
+    parts = [int(p) for p in text.split(":")]
+    if any(p >= 60 for p in parts[1:]):
+        raise _custom(f"'{value}' is not a time: minutes and seconds go up to 59")
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + part
+    return seconds
+
+
+def format_clock(seconds: float) -> str:
+    """Seconds as MM:SS, or H:MM:SS from an hour."""
+    total = int(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
+
+
+Text = Annotated[str, BeforeValidator(_clean_text), BeforeValidator(_scalar_text)]
+Title = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=120)]
+Summary = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=300)]
+Short = Annotated[str, BeforeValidator(_clean_text), BeforeValidator(_scalar_text), Field(min_length=1, max_length=200)]
+Slug = Annotated[str, Field(min_length=1, max_length=80)]
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Moment = Annotated[dt.datetime, BeforeValidator(parse_datetime)]
+
+
+class Strict(BaseModel):
+    """Base model: unknown fields are errors (a typo must not be silently ignored)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Author(Strict):
+    name: Short = Field(description="The author's name, as it should appear")
+    role: Short | None = Field(None, description="Their role, e.g. GP and network member")
+    organisation: Short | None = Field(None, description="Their organisation")
+
+
+class Outcome(Strict):
+    measure: Short = Field(description="What was measured")
+    before: Short = Field(description="The value before the change")
+    after: Short = Field(description="The value after the change")
+    period: Short | None = Field(None, description="Over what time, e.g. three months")
+
+
+class CaseStudyMeta(Strict):
+    """Front matter of a case study (case_studies/<slug>.md)."""
+
+    title: Title = Field(description="1 to 120 characters")
+    summary: Summary = Field(description="1 to 300 characters of plain text")
+    date: Date = Field(description="Date of publication, YYYY-MM-DD")
+    updated: Date | None = Field(None, description="Date of the last real change, YYYY-MM-DD, not before date")
+    region: Slug = Field(description="One region slug, or national")
+    topics: list[Slug] = Field(min_length=1, max_length=4, description="1 to 4 topic slugs")
+    professions: list[Slug] = Field(default_factory=list, description="Profession slugs")
+    competencies: list[Slug] = Field(default_factory=list, description="Competency slugs")
+    authors: list[Author] = Field(min_length=1, description="At least one author")
+    outcomes: list[Outcome] = Field(default_factory=list, description="Measured results")
+    contact: Short | None = Field(None, description="An address of the network, never a patient's")
+    draft: bool = Field(False, description="true: shown by make serve only, never published")
+
+    @model_validator(mode="after")
+    def _updated_after_date(self) -> "CaseStudyMeta":
+        if self.updated is not None and self.updated < self.date:
+            raise _custom(f"updated ({self.updated}) is before date ({self.date}); it must be the same day or later")
+        return self
+
+
+class Guest(Strict):
+    name: Short = Field(description="The guest's name")
+    role: Short | None = Field(None, description="Their role")
+
+
+class Chapter(Strict):
+    start: Annotated[int, BeforeValidator(parse_clock)] = Field(description="MM:SS or HH:MM:SS, in quotes")
+    title: Short = Field(description="The chapter's title")
+
+
+class EpisodeMeta(Strict):
+    """Front matter of a podcast episode (podcasts/<slug>.md)."""
+
+    title: Title = Field(description="1 to 120 characters")
+    summary: Summary = Field(description="1 to 300 characters of plain text")
+    date: Moment = Field(description="Publication time; a plain date means 09:00 Europe/London")
+    guid: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="Never changes once published")
+    audio: Short = Field(description="Path of the audio file, relative to podcasts/, e.g. audio/cln-001.mp3")
+    episode: Annotated[int, Field(gt=0, strict=True)] | None = Field(None, description="Episode number")
+    season: Annotated[int, Field(gt=0, strict=True)] | None = Field(None, description="Season number")
+    type: Literal["full", "trailer", "bonus"] = Field("full", description="full, trailer or bonus")
+    explicit: bool = Field(False, description="true if the episode has explicit content")
+    topics: list[Slug] = Field(default_factory=list, description="Topic slugs")
+    guests: list[Guest] = Field(default_factory=list, description="People interviewed")
+    transcript: Short = Field(description="Path of the transcript, relative to podcasts/, e.g. transcripts/cln-001.vtt")
+    chapters: list[Chapter] = Field(default_factory=list, description="Chapters, in order")
+    image: Short | None = Field(None, description="Episode art, relative to podcasts/")
+    draft: bool = Field(False, description="true: shown by make serve only, never published")
+
+    @field_validator("chapters")
+    @classmethod
+    def _ascending(cls, chapters: list[Chapter]) -> list[Chapter]:
+        for before, after in zip(chapters, chapters[1:]):
+            if after.start <= before.start:
+                raise _custom(f"chapter '{after.title}' starts at {format_clock(after.start)}, not after "
+                              f"'{before.title}' at {format_clock(before.start)}; list chapters in time order")
+        return chapters
+
+
+# --- records -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CaseStudy:
+    """A validated case study: where it came from, its front matter and its Markdown body."""
+
+    slug: str
+    path: str
+    meta: CaseStudyMeta
+    body: str
+    body_line: int
+
+    kind = "case-study"
+
+    @property
+    def url(self) -> str:
+        return f"case-studies/{self.slug}/"
+
+    @property
+    def published(self) -> dt.datetime:
+        d = self.meta.date
+        return dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
+
+    @property
+    def modified(self) -> dt.datetime:
+        d = self.meta.updated or self.meta.date
+        return dt.datetime(d.year, d.month, d.day, 9, 0, tzinfo=LONDON)
+
+
+@dataclass(frozen=True)
+class Episode:
+    """A validated episode; audio facts are attached later by the catalogue."""
+
+    slug: str
+    path: str
+    meta: EpisodeMeta
+    body: str
+    body_line: int
+
+    kind = "episode"
+
+    @property
+    def url(self) -> str:
+        return f"podcast/{self.slug}/"
+
+    @property
+    def published(self) -> dt.datetime:
+        return self.meta.date
+
+    modified = published
+
+
+MODELS: dict[str, type[Strict]] = {"case-study": CaseStudyMeta, "episode": EpisodeMeta}
+
+_TYPE_WORDS = {
+    "string_type": "should be text",
+    "int_type": "should be a whole number, e.g. 3",
+    "int_parsing": "should be a whole number, e.g. 3",
+    "int_from_float": "should be a whole number, e.g. 3",
+    "bool_type": "should be true or false",
+    "bool_parsing": "should be true or false",
+    "list_type": "should be a list, e.g. [first, second] or one '- item' a line",
+    "model_type": "should be a group of fields, e.g. name: ... on the next lines",
+    "model_attributes_type": "should be a group of fields, e.g. name: ... on the next lines",
+    "dict_type": "should be a group of fields",
+}
+
+
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a group of fields"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def field_name(loc: tuple) -> str:
+    """('authors', 0, 'name') → 'authors[0].name'."""
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tuple[tuple, str]:
+    """One pydantic error → (location, message in plain words)."""
+    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "missing":
+        return loc, f"is required; {_hint(model, loc)}"
+    if kind == "extra_forbidden":
+        known = _fields_at(model, loc[:-1])
+        near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+        tail = f"did you mean '{near[0]}'?" if near else f"the fields are: {', '.join(known)}"
+        return loc, f"is not a field of {kind_words}; {tail}"
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
+        return loc, "is empty; write some text"
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        limit = ctx.get("max_length")
+        return loc, f"is {len(value)} characters long; the limit is {limit}: shorten it by {len(value) - limit}"
+    if kind == "too_short":
+        return loc, f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
+    if kind == "too_long":
+        return loc, f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
+    if kind == "greater_than":
+        return loc, f"is {value}; it must be a positive whole number (1 or more)"
+    if kind == "literal_error":
+        return loc, f"is {_describe(value)}; allowed: {ctx.get('expected')}"
+    if kind == "cln":
+        return loc, error["msg"]
+    if kind in _TYPE_WORDS:
+        return loc, f"{_TYPE_WORDS[kind]}, not {_describe(value)}"
+    return loc, f"{error['msg']} (got {_describe(value)})"
+
+
+def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return []
+        current = _inner_model(info.annotation)
+        if current is None:
+            return []
+    return list(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _hint(model: type[BaseModel], loc: tuple) -> str:
+    fields = _fields_at(model, loc[:-1])
+    parent: Any = model
+    for part in loc[:-1]:
+        if not isinstance(part, int):
+            parent = _inner_model(parent.model_fields[part].annotation) or parent
+    info = parent.model_fields.get(loc[-1]) if loc and loc[-1] in fields else None
+    desc = info.description if info and info.description else "see CONTRIBUTING.md"
+    return f"add '{loc[-1]}:' ({desc})"
+
+
+def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None, list[Problem], Source | None]:
+    """Parse one content file into a record, or return its problems (all of them)."""
+    source, problems = read_source(path, raw)
+    if source is None:
+        return None, problems, None
+    model = MODELS[kind]
+    kind_words = "a case study" if kind == "case-study" else "an episode"
+    try:
+        meta = model.model_validate(source.data)
+    except ValidationError as exc:
+        out = []
+        for error in exc.errors():
+            loc, message = translate(error, model, kind_words)
+            out.append(Problem(path, source.line_of(loc), field_name(loc), message))
+        return None, out, source
+    slug = path.rsplit("/", 1)[-1].removesuffix(".md")
+    cls = CaseStudy if kind == "case-study" else Episode
+    record = cls(slug=slug, path=path, meta=meta, body=source.body, body_line=source.body_line)
+    return record, [], source

@@ -1,0 +1,135 @@
+"""A feedgen extension for the tags feedgen's own podcast extension gets wrong or lacks.
+
+feedgen's podcast extension writes ``itunes:explicit`` as yes/no (Apple and the W3C validator
+want true/false), knows only Apple's old categories, and has no ``podcast:`` tags. This
+extension writes every itunes and podcast tag of the feed itself, from plain values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from lxml import etree
+
+ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+PODCAST = "https://podcastindex.org/namespace/1.0"
+
+
+def _el(parent, ns: str, tag: str, value: str | None = None, **attrs: str | None):
+    """Append <ns:tag attrs>value</ns:tag> to parent (attributes that are None are left out)."""
+    node = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+    if value is not None:
+        node.text = value
+    return node
+
+
+@dataclass
+class ChannelTags:
+    """Channel-level itunes and podcast values."""
+
+    author: str = ""
+    owner_name: str = ""
+    owner_email: str = ""
+    image: str = ""
+    category: tuple[str, ...] = ()
+    explicit: bool = False
+    type: str = "episodic"
+    summary: str = ""
+    guid: str = ""
+    locked: bool = True
+    funding_url: str = ""
+    funding_text: str = ""
+    medium: str = ""
+    complete: bool = False
+
+
+@dataclass
+class ItemTags:
+    """Item-level itunes and podcast values."""
+
+    title: str = ""
+    duration: int = 0
+    episode: int | None = None
+    season: int | None = None
+    episode_type: str = "full"
+    explicit: bool = False
+    summary: str = ""
+    author: str = ""
+    image: str | None = None
+    transcripts: list[tuple[str, str]] = field(default_factory=list)  # (url, mime)
+    chapters_url: str | None = None
+    persons: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, role text, role)
+
+
+class PodcastExtension(BaseExtension):
+    """Channel part: call ``feed.cln.tags = ChannelTags(...)`` after loading."""
+
+    def __init__(self):
+        self.tags = ChannelTags()
+
+    def extend_ns(self):
+        return {"itunes": ITUNES, "podcast": PODCAST}
+
+    def extend_rss(self, feed):
+        t = self.tags
+        channel = feed[0]
+        _el(channel, ITUNES, "author", t.author)
+        if t.summary:
+            _el(channel, ITUNES, "summary", t.summary)
+        owner = _el(channel, ITUNES, "owner")
+        _el(owner, ITUNES, "name", t.owner_name)
+        _el(owner, ITUNES, "email", t.owner_email)
+        if t.image:
+            _el(channel, ITUNES, "image", href=t.image)
+        if t.category:
+            top = _el(channel, ITUNES, "category", text=t.category[0])
+            for sub in t.category[1:]:
+                _el(top, ITUNES, "category", text=sub)
+        _el(channel, ITUNES, "explicit", "true" if t.explicit else "false")
+        _el(channel, ITUNES, "type", t.type)
+        if t.complete:
+            _el(channel, ITUNES, "complete", "Yes")
+        _el(channel, PODCAST, "locked", "yes" if t.locked else "no", owner=t.owner_email or None)
+        _el(channel, PODCAST, "guid", t.guid)
+        if t.medium:
+            _el(channel, PODCAST, "medium", t.medium)
+        if t.funding_url:
+            _el(channel, PODCAST, "funding", t.funding_text or "Support the network", url=t.funding_url)
+        return feed
+
+
+class PodcastEntryExtension(BaseEntryExtension):
+    """Item part: call ``entry.cln.tags = ItemTags(...)``."""
+
+    def __init__(self):
+        self.tags = ItemTags()
+
+    def extend_rss(self, item):
+        t = self.tags
+        _el(item, ITUNES, "title", t.title)
+        if t.author:
+            _el(item, ITUNES, "author", t.author)
+        _el(item, ITUNES, "duration", str(int(t.duration)))
+        if t.season:
+            _el(item, ITUNES, "season", str(t.season))
+        if t.episode:
+            _el(item, ITUNES, "episode", str(t.episode))
+        _el(item, ITUNES, "episodeType", t.episode_type)
+        _el(item, ITUNES, "explicit", "true" if t.explicit else "false")
+        if t.summary:
+            _el(item, ITUNES, "summary", t.summary)
+        if t.image:
+            _el(item, ITUNES, "image", href=t.image)
+        for url, mime in t.transcripts:
+            _el(item, PODCAST, "transcript", url=url, type=mime, language="en-gb",
+                rel="captions" if mime in ("text/vtt", "application/srt") else None)
+        if t.chapters_url:
+            _el(item, PODCAST, "chapters", url=t.chapters_url, type="application/json+chapters")
+        if t.season:
+            _el(item, PODCAST, "season", str(t.season))
+        if t.episode:
+            _el(item, PODCAST, "episode", str(t.episode))
+        for name, role, group in t.persons:
+            _el(item, PODCAST, "person", name, role=role, group=group)
+        return item

@@ -1,0 +1,113 @@
+"""Catalogue → the podcast feed at /podcast/feed.xml, with feedgen and our extension.
+
+Everything in the feed comes from content and configuration, never from the clock, so two
+builds of the same content give the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+
+from feedgen.feed import FeedGenerator
+
+from ..catalogue import Catalogue
+from ..content import Episode
+from .extension import ChannelTags, ItemTags, PodcastEntryExtension, PodcastExtension
+
+PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
+
+
+def podcast_guid(feed_url: str) -> str:
+    """podcast:guid: UUIDv5 of the feed URL without its scheme and trailing slashes."""
+    bare = feed_url.split("://", 1)[-1].rstrip("/")
+    return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
+
+
+@dataclass(frozen=True)
+class PodcastInfo:
+    """The show: what the channel says about itself."""
+
+    title: str
+    description: str
+    author: str
+    owner_name: str
+    owner_email: str
+    copyright: str
+    language: str = "en-gb"
+    category: tuple[str, ...] = ("Health & Fitness", "Medicine")
+    explicit: bool = False
+    type: str = "episodic"
+    guid: str | None = None
+    locked: bool = True
+    funding_url: str = ""
+    funding_text: str = ""
+    medium: str = "podcast"
+
+
+@dataclass(frozen=True)
+class EpisodeLinks:
+    """Absolute addresses and served facts of one episode's files."""
+
+    page: str
+    audio: str
+    audio_length: int
+    audio_mime: str
+    transcript: str
+    transcript_mime: str
+    chapters: str | None
+    image: str | None
+    notes_html: str
+
+
+def chapters_json(episode: Episode, duration: float) -> str:
+    """The Podcasting 2.0 JSON chapters file of an episode."""
+    chapters = [{"startTime": c.start, "title": c.title} for c in episode.meta.chapters]
+    data = {"version": "1.2.0", "title": episode.meta.title, "chapters": chapters}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def build_podcast_feed(catalogue: Catalogue, info: PodcastInfo, site_url: str, image_url: str,
+                       links: dict[str, EpisodeLinks]) -> bytes:
+    """The podcast feed as bytes. ``links`` maps each published episode's slug to its addresses."""
+    site_url = site_url.rstrip("/") + "/"
+    feed_url = site_url + "podcast/feed.xml"
+    fg = FeedGenerator()
+    fg.register_extension("cln", PodcastExtension, PodcastEntryExtension, atom=False)
+    fg.title(info.title)
+    fg.link(href=site_url + "podcast/", rel="alternate")
+    fg.link(href=feed_url, rel="self", type="application/rss+xml")
+    fg.description(info.description)
+    fg.language(info.language)
+    fg.copyright(info.copyright)
+    fg.image(url=image_url, title=info.title, link=site_url + "podcast/")
+    fg.generator("Clinical Leaders Network site")
+    fg.ttl(60)
+    episodes = list(catalogue.episodes)
+    if episodes:
+        fg.lastBuildDate(max(e.published for e in episodes))
+    fg.cln.tags = ChannelTags(
+        author=info.author, owner_name=info.owner_name, owner_email=info.owner_email, image=image_url,
+        category=info.category, explicit=info.explicit, type=info.type, summary=info.description,
+        guid=info.guid or podcast_guid(feed_url), locked=info.locked, funding_url=info.funding_url,
+        funding_text=info.funding_text, medium=info.medium,
+    )
+    # feedgen writes items in reverse order of adding: add oldest first so the newest is on top.
+    for episode in reversed(episodes):
+        m, link, media = episode.meta, links[episode.slug], catalogue.media[episode.slug]
+        fe = fg.add_entry()
+        fe.title(m.title)
+        fe.guid(m.guid, permalink=False)
+        fe.link(href=link.page)
+        fe.pubDate(m.date)
+        fe.description(m.summary)
+        fe.content(link.notes_html, type="CDATA")
+        fe.enclosure(link.audio, str(link.audio_length), link.audio_mime)
+        fe.cln.tags = ItemTags(
+            title=m.title, duration=round(media.audio.duration), episode=m.episode, season=m.season,
+            episode_type=m.type, explicit=m.explicit, summary=m.summary, author=info.author, image=link.image,
+            transcripts=[(link.transcript, link.transcript_mime)], chapters_url=link.chapters,
+            persons=[(g.name, "guest", "cast") for g in m.guests],
+        )
+    return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)

@@ -1,0 +1,107 @@
+"""The parts of case-study and episode pages that come from front matter: HTML fragments
+placed around the rendered Markdown body. Everything from content is escaped here.
+"""
+
+from __future__ import annotations
+
+from .catalogue import Catalogue, EpisodeMedia
+from .content import CaseStudy, Episode, format_clock
+from .html import e, rel, time_tag
+
+DRAFT_BANNER = ('<p class="cln-draft" role="note"><strong>Draft.</strong> This page is shown only in a local '
+                'preview; it is not published until draft is removed from its front matter.</p>')
+
+
+def _links(catalogue: Catalogue, kind: str, slugs: list[str], here: str) -> str:
+    tx = catalogue.taxonomy
+    return ", ".join(
+        f'<a href="{e(rel(here, f"{kind}/{slug}/"))}">{e(tx.get(kind, slug).name)}</a>' for slug in slugs
+    )
+
+
+def _author(author) -> str:
+    extra = ", ".join(e(x) for x in (author.role, author.organisation) if x)
+    return f'<li><span class="cln-author__name">{e(author.name)}</span>' + (f", {extra}" if extra else "") + "</li>"
+
+
+def case_study_header(cs: CaseStudy, catalogue: Catalogue) -> str:
+    """The title, summary and metadata panel of a case study, and its outcomes table."""
+    m, here = cs.meta, cs.url
+    rows = [("Published", time_tag(m.date))]
+    if m.updated and m.updated != m.date:
+        rows.append(("Updated", time_tag(m.updated)))
+    rows.append(("Region", _links(catalogue, "regions", [m.region], here)))
+    rows.append(("Topics", _links(catalogue, "topics", m.topics, here)))
+    if m.professions:
+        rows.append(("Professions", _links(catalogue, "professions", m.professions, here)))
+    if m.competencies:
+        rows.append(("Competencies", _links(catalogue, "competencies", m.competencies, here)))
+    rows.append(("Authors" if len(m.authors) > 1 else "Author",
+                 f'<ul class="cln-authors">{"".join(_author(a) for a in m.authors)}</ul>'))
+    if m.contact:
+        rows.append(("Contact", f'<a href="mailto:{e(m.contact)}">{e(m.contact)}</a>'
+                     if "@" in m.contact else e(m.contact)))
+    panel = "".join(f"<div><dt>{e(k)}</dt><dd>{v}</dd></div>" for k, v in rows)
+    out = [DRAFT_BANNER if m.draft else "", f"<h1>{e(m.title)}</h1>",
+           f'<p class="cln-lead">{e(m.summary)}</p>',
+           f'<dl class="cln-meta" aria-label="About this case study">{panel}</dl>']
+    if m.outcomes:
+        has_period = any(o.period for o in m.outcomes)
+        head = "<tr><th scope=\"col\">Measure</th><th scope=\"col\">Before</th><th scope=\"col\">After</th>" + (
+            "<th scope=\"col\">Period</th>" if has_period else "") + "</tr>"
+        body = "".join(
+            f"<tr><th scope=\"row\">{e(o.measure)}</th><td>{e(o.before)}</td><td>{e(o.after)}</td>"
+            + (f"<td>{e(o.period or '')}</td>" if has_period else "") + "</tr>"
+            for o in m.outcomes
+        )
+        out.append(f'<div class="cln-outcomes"><table><caption>Measured outcomes</caption>'
+                   f"<thead>{head}</thead><tbody>{body}</tbody></table></div>")
+    return "\n".join(x for x in out if x)
+
+
+def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: Catalogue,
+                   transcript_url: str) -> str:
+    """Title, facts, player and chapters of an episode page."""
+    m, here = ep.meta, ep.url
+    facts = [time_tag(ep.published), f"{format_clock(media.audio.duration)} listen"]
+    if m.season and m.episode:
+        facts.append(f"Season {m.season}, episode {m.episode}")
+    elif m.episode:
+        facts.append(f"Episode {m.episode}")
+    if m.type != "full":
+        facts.append(m.type.capitalize())
+    out = [DRAFT_BANNER if m.draft else "", f"<h1>{e(m.title)}</h1>",
+           f'<p class="cln-lead">{e(m.summary)}</p>',
+           f'<p class="cln-card__meta">{" · ".join(facts)}</p>',
+           f'<figure class="cln-player"><figcaption class="md-visually-hidden">Listen to {e(m.title)}</figcaption>'
+           f'<audio id="cln-audio" controls preload="metadata" src="{e(audio_url)}">'
+           f'<a href="{e(audio_url)}">Download the episode (MP3)</a></audio>'
+           f'<p class="cln-player__links"><a href="{e(audio_url)}" download>Download the audio</a> · '
+           f'<a href="#transcript">Read the transcript</a> · '
+           f'<a href="{e(transcript_url)}">Transcript file</a></p></figure>']
+    if m.guests:
+        guests = "".join(f"<li>{e(g.name)}" + (f", {e(g.role)}" if g.role else "") + "</li>" for g in m.guests)
+        out.append(f'<h2 id="guests">Guests</h2><ul class="cln-guests">{guests}</ul>')
+    if m.topics:
+        out.append(f'<p class="cln-topics">Topics: {_links(catalogue, "topics", m.topics, here)}</p>')
+    if m.chapters:
+        items = "".join(
+            f'<li><a href="#t={c.start}" class="cln-seek" data-cln-seek="{c.start}">'
+            f'<span class="cln-seek__time">{format_clock(c.start)}</span></a> {e(c.title)}</li>'
+            for c in m.chapters
+        )
+        out.append(f'<h2 id="chapters">Chapters</h2><ol class="cln-chapters">{items}</ol>')
+    out.append('<h2 id="show-notes">Show notes</h2>')
+    return "\n".join(x for x in out if x)
+
+
+def transcript_section(media: EpisodeMedia) -> str:
+    """The transcript as readable text, each speaker's turn a paragraph, with its time."""
+    paras = []
+    for cue in media.cues:
+        stamp = (f'<a class="cln-seek cln-transcript__time" href="#t={int(cue.start)}" data-cln-seek="{int(cue.start)}">'
+                 f"{format_clock(cue.start)}</a> ") if cue.start >= 0 else ""
+        who = f'<strong class="cln-transcript__speaker">{e(cue.speaker)}:</strong> ' if cue.speaker else ""
+        paras.append(f"<p>{stamp}{who}{e(cue.text)}</p>")
+    return f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>{"".join(paras)}</section>'
+

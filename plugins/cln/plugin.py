@@ -1,0 +1,147 @@
+"""The MkDocs adapter: calls the core in MkDocs' events and hands back files and HTML.
+
+Content is validated in ``on_config``, before MkDocs cleans the site folder, so a bad file
+leaves the last good site untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import yaml
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from . import indexes, pages, site
+from .audio import AudioProbe
+from .catalogue import Catalogue, Settings, load_catalogue
+from .config import ClnConfig
+from .content import Episode
+from .errors import ContentError
+from .feeds.podcast import PodcastInfo
+from .html import e
+
+HERE = os.path.dirname(__file__)
+MARKER = "<!-- cln:{} -->"
+ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
+
+
+class ClnPlugin(BasePlugin[ClnConfig]):
+    """Validates content, generates case-study, episode and index pages, and writes the feeds."""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """Remember whether this is ``mkdocs serve`` (drafts are shown) or a build."""
+        self.serving = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        """Reset per-build state, load and validate all content, register templates and assets."""
+        self.root = os.path.dirname(os.path.abspath(config.config_file_path))
+        self.notes: dict[str, str] = {}
+        cfg = self.config
+        self.info = site.SiteInfo(
+            site_name=config.site_name,
+            site_url=config.site_url or "http://127.0.0.1:8000/",
+            podcast=PodcastInfo(
+                title=cfg.podcast.title, description=cfg.podcast.description, author=cfg.podcast.author,
+                owner_name=cfg.podcast.owner_name, owner_email=cfg.podcast.owner_email,
+                copyright=cfg.podcast.copyright, language=cfg.podcast.language, explicit=cfg.podcast.explicit,
+                type=cfg.podcast.type, guid=cfg.podcast.guid, locked=cfg.podcast.locked,
+                funding_url=cfg.podcast.funding_url, funding_text=cfg.podcast.funding_text, medium=cfg.podcast.medium,
+            ),
+            show_art=cfg.podcast.image,
+            media_base_url=cfg.media_base_url,
+            cache_dir=cfg.cache_dir,
+        )
+        settings = Settings(root=self.root, include_drafts=getattr(self, "serving", False),
+                            network_emails=tuple(cfg.network_emails), cache_dir=cfg.cache_dir)
+        self.probe = AudioProbe(os.path.join(self.root, cfg.cache_dir, "audio.json"))
+        try:
+            self.catalogue: Catalogue = load_catalogue(settings, self.probe)
+            self.plan = site.plan_site(self.catalogue, self.root, self.info)
+        except ContentError as exc:
+            raise PluginError(exc.report()) from None
+        finally:
+            self.probe.save()
+        config.theme.dirs.insert(0, os.path.join(HERE, "templates"))
+        for asset in ASSETS:
+            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
+            if asset not in target:
+                target.append(asset)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        """Add every generated page and file of the plan as a virtual file."""
+        for src_uri, record in self.plan.records.items():
+            meta = {"title": e(record.meta.title), "description": e(record.meta.summary)}
+            files.append(File.generated(config, src_uri, content=_front(meta) + record.body))
+        for page in self.plan.generated.values():
+            files.append(File.generated(config, page.src_uri, content=_front(
+                {"title": e(page.title), "description": e(page.description)}) + page.markdown))
+        for item in self.plan.static:
+            if item.content is not None:
+                files.append(File.generated(config, item.src_uri, content=item.content))
+            else:
+                files.append(File.generated(config, item.src_uri, abs_src_path=item.abs_src_path))
+        for asset in ASSETS:
+            files.append(File.generated(config, asset, abs_src_path=os.path.join(HERE, "assets", os.path.basename(asset))))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Fill the ``<!-- cln:... -->`` markers of hand-written pages."""
+        if "<!-- cln:" not in markdown:
+            return markdown
+        url = config.site_url or "/"
+        fragments = indexes.markers(self.catalogue, page.url, site.absolute(url, "podcast/feed.xml"),
+                                    site.absolute(url, "case-studies/feed.xml"))
+        for name, fragment in fragments.items():
+            markdown = markdown.replace(MARKER.format(name), f"\n\n{fragment}\n\n")
+        return markdown
+
+    @event_priority(50)
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Put the metadata panel (or player and chapters) above a record's body, the transcript below."""
+        record = self.plan.records.get(page.file.src_uri)
+        if record is None:
+            return html
+        head = site.header_html(record, self.catalogue, self.plan)
+        if isinstance(record, Episode):
+            self.notes[record.slug] = html
+            return head + html + pages.transcript_section(self.catalogue.media[record.slug])
+        return head + html
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Write the feeds, and the tagged audio for a media host when one is configured."""
+        out = config.site_dir
+        _write(os.path.join(out, "case-studies", "feed.xml"), site.case_study_feed(self.catalogue, self.info))
+        if self.catalogue.episodes:
+            feed = site.podcast_feed(self.catalogue, self.plan, self.info, self.notes)
+            _write(os.path.join(out, "podcast", "feed.xml"), feed)
+        if self.info.media_base_url:
+            media_dir = os.path.join(self.root, self.config.media_dir)
+            for slug, served in self.plan.served_audio.items():
+                uri = self.plan.audio_url[slug].removeprefix(self.info.media_base_url.rstrip("/") + "/")
+                dest = os.path.join(media_dir, uri)
+                os.makedirs(os.path.dirname(dest), exist_ok=True)
+                shutil.copyfile(served, dest)
+
+    def on_serve(self, server, *, config: MkDocsConfig, builder):
+        """Rebuild when content, not only docs/, changes."""
+        for name in ("case_studies", "podcasts", "taxonomy.yml"):
+            path = os.path.join(self.root, name)
+            if os.path.exists(path):
+                server.watch(path)
+        return server
+
+
+def _front(meta: dict) -> str:
+    return "---\n" + yaml.safe_dump(meta, allow_unicode=True, sort_keys=True, width=10_000) + "---\n\n"
+
+
+def _write(path: str, data: bytes) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as fh:
+        fh.write(data)

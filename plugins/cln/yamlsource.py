@@ -1,0 +1,113 @@
+"""Reading a content file: UTF-8 text, front matter with line numbers, and the body.
+
+Front matter is split with python-frontmatter and parsed with a safe YAML loader that
+keeps dates as text (so an impossible date is reported by the field's validator, with
+the field's name, instead of failing inside YAML), refuses aliases (no alias bombs),
+and remembers the line of every key so messages can point at it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import frontmatter
+import yaml
+
+from .errors import Problem
+
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader without the timestamp resolver and without aliases."""
+
+    def compose_node(self, parent, index):  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in front matter", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+
+_Loader.yaml_implicit_resolvers = {
+    key: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for key, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class Source:
+    """A content file read once: its front matter as data, key lines and Markdown body."""
+
+    path: str
+    data: dict[str, Any]
+    body: str
+    body_line: int
+    text: str
+    lines: dict[tuple, int] = field(default_factory=dict)
+
+    def line_of(self, loc: tuple) -> int:
+        """The line of the deepest known key on the path ``loc`` (1 when none is known)."""
+        loc = tuple(loc)
+        while loc:
+            if loc in self.lines:
+                return self.lines[loc]
+            loc = loc[:-1]
+        return 1
+
+
+def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                loc = prefix + (key.value,)
+                out[loc] = key.start_mark.line + 1  # the text starts on the opening --- line
+                _key_lines(value, loc, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out[prefix + (i,)] = item.start_mark.line + 1
+            _key_lines(item, prefix + (i,), out)
+
+
+class _Handler(frontmatter.YAMLHandler):
+    def load(self, fm: str, **kwargs: Any) -> Any:
+        return fm  # parsed below, with our loader, keeping the node tree
+
+
+_OPEN = re.compile(r"\A---[ \t]*\r?\n")
+
+
+def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
+    """Decode and split one file; return the source, or the problems that stop it."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return None, [Problem(path, line, "", f"is not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+    text = text.removeprefix("\ufeff")
+    if not _OPEN.match(text):
+        return None, [Problem(path, 1, "", "has no front matter; the file must start with a line '---', "
+                                           "then the fields, then another '---'")]
+    post_fm, body = _Handler().split(text)
+    if len(post_fm.encode()) > MAX_FRONT_MATTER_BYTES:
+        return None, [Problem(path, 1, "", f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB; it should be a few lines")]
+    try:
+        node = yaml.compose(post_fm, Loader=_Loader)
+        data = yaml.load(post_fm, Loader=_Loader) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
+        line = mark.line + 1 if mark else 1
+        what = exc.problem or "invalid YAML"
+        return None, [Problem(path, line, "", f"front matter is not valid YAML: {what}"
+                                              " (check indentation, colons, and quotes around text containing ': ' or '#')")]
+    except (yaml.YAMLError, RecursionError, ValueError) as exc:
+        return None, [Problem(path, 1, "", f"front matter is not valid YAML: {exc.__class__.__name__}")]
+    if not isinstance(data, dict):
+        return None, [Problem(path, 2, "", "front matter should be a set of 'field: value' lines")]
+    lines: dict[tuple, int] = {}
+    _key_lines(node, (), lines)
+    body_line = 1 + post_fm.count("\n")  # the line of the body's first character
+    return Source(path, data, body, body_line, text, lines), []

@@ -1,0 +1,212 @@
+"""Shared fixtures: small projects written from a text tree, built for real; real MP3s."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+MKDOCS_YML = """\
+site_name: Test network
+site_url: https://cln.example.org/
+strict: true
+theme:
+  name: material
+  font: false
+nav:
+  - Home: index.md
+  - Case studies: case-studies/index.md
+  - Topics: topics/index.md
+  - Regions: regions/index.md
+  - Professions: professions/index.md
+  - Competencies: competencies/index.md
+  - Podcast: podcast/index.md
+not_in_nav: |
+  /case-studies/*.md
+  /podcast/*.md
+  /topics/*.md
+  /regions/*.md
+  /professions/*.md
+  /competencies/*.md
+plugins:
+  - search
+  - cln:
+      podcast:
+        guid: 4fd604bb-ab96-55df-99ba-684e9500fdab
+{extra}
+markdown_extensions:
+  - admonition
+  - tables
+  - toc
+"""
+
+DOCS = {
+    "docs/index.md": "# Home\n\n<!-- cln:latest-case-studies -->\n\n<!-- cln:topics -->\n",
+    "docs/case-studies/index.md": "# Case studies\n\n<!-- cln:all-case-studies -->\n\n<!-- cln:case-study-feed-url -->\n",
+    "docs/podcast/index.md": "# Podcast\n\n<!-- cln:episodes -->\n\n<!-- cln:feed-url -->\n",
+}
+
+
+def case_study(title="Choose and Book in the North West", *, date="2009-01-15", region="north-west",
+               topics="[planned-care, health-informatics]", body="We engaged Choose and Book leads.", extra=""):
+    """Front matter and body of a valid case study, with fields to vary."""
+    return textwrap.dedent(f"""\
+        ---
+        title: {title}
+        summary: GPs and consultants worked with local leads for three months.
+        date: {date}
+        region: {region}
+        topics: {topics}
+        professions: [general-practitioner]
+        competencies: [influencing-change]
+        authors:
+          - name: Dr Jane Example
+            role: GP and network member
+            organisation: Example Valley PCT
+        outcomes:
+          - measure: National ranking for Choose and Book
+            before: 4th
+            after: 1st
+            period: three months
+        """) + extra + "---\n" + body + "\n"
+
+
+@dataclass
+class Built:
+    """The result of building a project: exit code, output, and the site folder."""
+
+    root: Path
+    returncode: int
+    output: str
+
+    @property
+    def site(self) -> Path:
+        return self.root / "site"
+
+    def read(self, path: str) -> str:
+        return (self.site / path).read_text(encoding="utf-8")
+
+
+def write_tree(root: Path, files: dict[str, str | bytes | Path]) -> None:
+    """Write ``files`` (path → text, bytes, or a file to copy) under ``root``."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, Path):
+            shutil.copyfile(content, path)
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+
+
+@pytest.fixture
+def project(tmp_path):
+    """Make a project: ``project(files, extra_config="")`` returns its root, with taxonomy and docs."""
+
+    def make(files: dict | None = None, extra_config: str = "", docs: bool = True) -> Path:
+        root = tmp_path / "project"
+        root.mkdir(exist_ok=True)
+        shutil.copyfile(REPO / "taxonomy.yml", root / "taxonomy.yml")
+        (root / "mkdocs.yml").write_text(MKDOCS_YML.format(extra=textwrap.indent(extra_config, "      ")), encoding="utf-8")
+        write_tree(root, {**(DOCS if docs else {}), **(files or {})})
+        return root
+
+    return make
+
+
+def run_build(root: Path, *args: str) -> Built:
+    """``mkdocs build`` in ``root`` as a user runs it."""
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=root, capture_output=True, text=True, timeout=300)
+    return Built(root, proc.returncode, proc.stdout + proc.stderr)
+
+
+@pytest.fixture
+def build(project):
+    """Write and build a project in one step."""
+
+    def go(files: dict | None = None, extra_config: str = "", **kw) -> Built:
+        return run_build(project(files, extra_config, **kw))
+
+    return go
+
+
+def _make_mp3(path: Path, text: str) -> None:
+    wav = path.with_suffix(".wav")
+    subprocess.run(["espeak-ng", "-v", "en-gb", "-w", str(wav), text], check=True, capture_output=True)
+    subprocess.run(["lame", "--quiet", "-m", "m", "-b", "32", str(wav), str(path)], check=True)
+    wav.unlink()
+
+
+@pytest.fixture(scope="session")
+def mp3s(tmp_path_factory) -> dict[str, Path]:
+    """Real speech MP3s made with espeak-ng and lame: a short one (~6 s) and a longer one (~20 s)."""
+    if not (shutil.which("espeak-ng") and shutil.which("lame")):
+        pytest.fail("espeak-ng and lame are needed: run `make test`, which installs them")
+    folder = tmp_path_factory.mktemp("mp3")
+    short, long = folder / "short.mp3", folder / "long.mp3"
+    _make_mp3(short, "Welcome to the Clinical Leaders Network podcast. This is a short test episode.")
+    _make_mp3(long, " ".join(["Action learning sets meet every month to listen, discuss and debate local issues."] * 4))
+    return {"short": short, "long": long}
+
+
+@pytest.fixture(scope="session")
+def show_art(tmp_path_factory) -> Path:
+    """A square 1400 px PNG for the show."""
+    from PIL import Image
+
+    path = tmp_path_factory.mktemp("art") / "show.png"
+    Image.new("RGB", (1400, 1400), (0, 94, 184)).save(path)
+    return path
+
+
+def episode(n=1, *, guid=None, audio="audio/ep.mp3", transcript="transcripts/ep.vtt", title=None,
+            date="2009-02-12", chapters='  - start: "00:00"\n    title: Welcome\n  - start: "00:03"\n    title: Action learning\n',
+            extra=""):
+    """Front matter and show notes of a valid episode."""
+    return (
+        "---\n"
+        f"title: {title or f'Episode {n}, building a national network'}\n"
+        "summary: The network's national clinical director on rolling out to ten regions in a year.\n"
+        f"date: {date}\n"
+        f"guid: {guid or f'00000000-0000-4000-8000-00000000000{n}'}\n"
+        f"audio: {audio}\n"
+        f"episode: {n}\n"
+        "season: 1\n"
+        "topics: [leadership-development]\n"
+        "guests:\n  - name: Dr Example Guest\n    role: National clinical director\n"
+        f"transcript: {transcript}\n"
+        + (f"chapters:\n{chapters}" if chapters else "")
+        + extra
+        + "---\nIn this episode we talk about [the network](../case-studies/index.md).\n"
+    )
+
+
+VTT = """WEBVTT
+
+00:00:00.000 --> 00:00:03.000
+<v Host>Welcome to the Clinical Leaders Network podcast.
+
+00:00:03.000 --> 00:00:06.000
+<v Guest>Action learning sets meet every month &amp; share what works.
+"""
+
+
+@pytest.fixture
+def podcast_files(mp3s, show_art):
+    """The files of a one-episode podcast, to merge into a project."""
+    return {
+        "podcasts/ep.md": episode(),
+        "podcasts/audio/ep.mp3": mp3s["short"],
+        "podcasts/transcripts/ep.vtt": VTT,
+        "podcasts/art/show-cover.png": show_art,
+    }

@@ -1,0 +1,146 @@
+"""Parsing one file: valid records, and the message an editor reads for each kind of mistake."""
+
+import datetime as dt
+
+import pytest
+
+from cln.content import parse
+from conftest import case_study, episode
+
+PATH = "case_studies/x.md"
+
+
+def problems(text: str | bytes, kind="case-study"):
+    raw = text.encode() if isinstance(text, str) else text
+    record, found, _ = parse(PATH, raw, kind)
+    assert (record is None) == bool(found)
+    return [str(p) for p in found]
+
+
+def test_valid_case_study_becomes_a_record():
+    record, found, _ = parse(PATH, case_study(date="2009-01-15").encode(), "case-study")
+    assert found == []
+    assert record.slug == "x" and record.url == "case-studies/x/"
+    assert record.meta.date == dt.date(2009, 1, 15)
+    assert record.meta.authors[0].organisation == "Example Valley PCT"
+    assert record.meta.outcomes[0].before == "4th"
+    assert "Choose and Book leads" in record.body
+
+
+def test_yaml_error_names_the_line():
+    text = "---\ntitle: A title\nsummary: [unclosed\ndate: 2009-01-01\n---\nBody\n"
+    (msg,) = problems(text)
+    assert msg.startswith("case_studies/x.md:")
+    assert "not valid YAML" in msg
+
+
+def test_missing_fields_are_all_reported_with_a_hint():
+    msgs = problems("---\ntitle: Only a title\n---\nBody\n")
+    fields = {m.split(": ")[1] for m in msgs}
+    assert {"summary", "date", "region", "topics", "authors"} <= fields
+    assert any("summary: is required; add 'summary:'" in m for m in msgs)
+
+
+def test_wrong_type_says_what_would_be_right():
+    msgs = problems(case_study(topics="planned-care"))
+    assert any("topics: should be a list" in m and "'planned-care'" in m for m in msgs)
+
+
+def test_impossible_date_names_the_field_and_the_line():
+    (msg,) = problems(case_study(date="2009-02-30"))
+    assert msg == ("case_studies/x.md:4: date: '2009-02-30' is not a real date (check the day and month); "
+                   "write it as YYYY-MM-DD")
+
+
+def test_date_in_another_format_is_refused():
+    (msg,) = problems(case_study(date="15/01/2009"))
+    assert "date: '15/01/2009' is not a date; write it as YYYY-MM-DD" in msg
+
+
+def test_updated_before_date_is_refused():
+    msgs = problems(case_study(date="2009-03-01", extra="updated: 2009-02-01\n"))
+    assert any("updated (2009-02-01) is before date (2009-03-01)" in m for m in msgs)
+
+
+def test_overlong_title_says_by_how_much():
+    (msg,) = problems(case_study(title="A" * 130))
+    assert "title: is 130 characters long; the limit is 120: shorten it by 10" in msg
+    assert msg.startswith("case_studies/x.md:2:")
+
+
+def test_overlong_summary():
+    text = case_study().replace("summary: GPs and consultants worked with local leads for three months.",
+                                "summary: " + "word " * 80)
+    (msg,) = problems(text)
+    assert "summary: is 399 characters long; the limit is 300" in msg
+
+
+def test_empty_author_list():
+    text = case_study().replace(
+        "authors:\n  - name: Dr Jane Example\n    role: GP and network member\n    organisation: Example Valley PCT\n",
+        "authors: []\n")
+    (msg,) = problems(text)
+    assert "authors: needs at least 1 entry" in msg
+
+
+def test_unknown_field_suggests_the_nearest():
+    (msg,) = problems(case_study(extra="titel: typo\n"))
+    assert "titel: is not a field of a case study; did you mean 'title'?" in msg
+
+
+def test_nested_field_error_points_at_its_line():
+    text = case_study().replace("    role: GP and network member\n", "    rol: GP and network member\n")
+    (msg,) = problems(text)
+    assert msg == "case_studies/x.md:11: authors[0].rol: is not a field of a case study; did you mean 'role'?"
+
+
+def test_bytes_that_are_not_utf8():
+    (msg,) = problems(case_study().encode().replace(b"Choose", b"Ch\xff\xfese"))
+    assert "is not UTF-8 text" in msg and msg.startswith("case_studies/x.md:2:")
+
+
+def test_no_front_matter():
+    (msg,) = problems("# Just a heading\n")
+    assert "has no front matter" in msg
+
+
+def test_yaml_aliases_are_refused():
+    text = "---\ntitle: &a Title\nsummary: *a\n---\nBody\n"
+    (msg,) = problems(text)
+    assert "aliases" in msg
+
+
+def test_several_problems_in_one_file_are_all_reported():
+    text = case_study(title="B" * 121, date="2009-13-01", topics="[]")
+    msgs = problems(text)
+    assert len(msgs) == 3
+
+
+def test_episode_plain_date_means_nine_in_the_morning_london():
+    record, found, _ = parse("podcasts/e.md", episode(date="2009-06-12").encode(), "episode")
+    assert found == []
+    assert record.meta.date.isoformat() == "2009-06-12T09:00:00+01:00"  # British Summer Time
+    winter, _, _ = parse("podcasts/e.md", episode(date="2009-01-12").encode(), "episode")
+    assert winter.meta.date.utcoffset() == dt.timedelta(0)
+
+
+def test_episode_chapters_must_ascend():
+    chapters = '  - start: "01:00"\n    title: Later\n  - start: "00:30"\n    title: Earlier\n'
+    msgs = problems(episode(chapters=chapters), kind="episode")
+    assert any("chapters: chapter 'Earlier' starts at 00:30, not after 'Later' at 01:00" in m for m in msgs)
+
+
+def test_episode_chapter_time_format():
+    msgs = problems(episode(chapters='  - start: "1m30"\n    title: Bad\n'), kind="episode")
+    assert any("chapters[0].start: '1m30' is not a time" in m for m in msgs)
+
+
+def test_episode_type_and_numbers():
+    msgs = problems(episode(extra="type: teaser\n").replace("episode: 1", "episode: 0"), kind="episode")
+    assert any("type: is 'teaser'; allowed: 'full', 'trailer' or 'bonus'" in m for m in msgs)
+    assert any("episode: is 0; it must be a positive whole number" in m for m in msgs)
+
+
+def test_control_characters_are_refused():
+    (msg,) = problems(case_study(title='"Bell \\x07 title"'))
+    assert "title: contains control characters" in msg
