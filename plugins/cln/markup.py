@@ -31,7 +31,6 @@ import html
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 __all__ = ["MarkupProblem", "UNSAFE_ELEMENTS", "scan_unsafe_markup"]
 
@@ -88,7 +87,7 @@ _INLINE_ELEMENTS = frozenset(
     }
 )
 
-# HTML elements with no end tag: a raw HTML block starting with one has no end tag to wait for.
+# Elements with no end tag: they never stay open.
 _VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 )
@@ -111,13 +110,17 @@ class MarkupProblem:
 
 # A fence may be indented (in a list or admonition) or quoted ("> ```"). As with the
 # site's Markdown (SuperFences), the closing fence must repeat the opening fence exactly,
-# with the same indentation: ```` does not close ```.
-_FENCE_OPEN_RE = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
-_FENCE_CLOSE_RE = re.compile(r"^(?P<indent>(?:[ \t]*>)*[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
+# with the same indentation (```` does not close ```), and an indented fence only holds
+# lines indented as much. After the info string come only a language and a title.
+_FENCE_OPEN_RE = re.compile(r"^(?P<indent>[> \t]*)(?P<fence>`{3,}|~{3,})(?P<info>.*)$")
+_FENCE_CLOSE_RE = re.compile(r"^(?P<indent>[> \t]*)(?P<fence>`{3,}|~{3,})[ \t]*$")
+_FENCE_INFO_RE = re.compile(
+    r"""[ \t]*(?:\.?[\w#.+-]+(?=[ \t]|$))?(?:[ \t]*title=(?:"[^"\n]*"|'[^'\n]*')(?=[ \t]|$))?[ \t]*"""
+)
 _BACKTICKS_RE = re.compile(r"`+")
 # A line starting with a block-level tag, a comment or a declaration starts raw HTML.
 _HTML_BLOCK_START_RE = re.compile(r"^[ ]{0,3}<(?:(?P<tag>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)|[!?])")
-_COMMENT_RE = re.compile(r"<!--.*?(?:-->|$)")
+_HTML_TOKEN_RE = re.compile(r"<!--|<(?P<slash>/?)(?P<name>[A-Za-z][A-Za-z0-9-]*)(?=[\s/>]|$)")
 
 _TAG_RE = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9:-]*)(?=[\s/>]|\Z)")
 _ATTRIBUTE_RE = re.compile(
@@ -157,52 +160,58 @@ def _visible_text(lines: list[str]) -> str:
     for line in lines:
         m = _FENCE_CLOSE_RE.match(line)
         closers.append((m["indent"], m["fence"]) if m else None)
-    # For each fence, the line up to which a search for its end has already failed:
-    # a later opening of the same fence before that line need not look again (this
-    # keeps hostile input linear).
-    searched: dict[tuple[str, str], int] = {}
+    # Once a fence is left open, or there is a fence we cannot be sure about, the site's
+    # Markdown may pair fences differently from here on: no later fence counts as code.
+    fences_on = True
 
-    def fence_end(i: int) -> int | None:
-        """The line closing a fence opened on line ``i``, or None if it is not a fence."""
-        opening = _FENCE_OPEN_RE.match(lines[i])
-        if not opening or (opening["fence"][0] == "`" and "`" in opening["info"]):
+    def fence_end(i: int, after_indented_code: bool) -> int | None:
+        """The line closing a fenced code block opened on line ``i``, or None."""
+        nonlocal fences_on
+        opening = _FENCE_OPEN_RE.match(lines[i]) if fences_on else None
+        if not opening:
             return None
-        indent = opening["indent"]
-        key = (indent, opening["fence"])
-        if searched.get(key, -1) > i:
-            return None
-        for j in range(i + 1, n):
-            if closers[j] == key:
-                return j
-            # An indented fence is only code if what it holds is indented as well.
-            if indent and lines[j].strip() and not lines[j].startswith(indent):
-                searched[key] = j
-                return None
-        searched[key] = n
+        indent, fence, info = opening["indent"], opening["fence"], opening["info"]
+        if fence[0] == "`" and "`" in info:
+            return None  # ```x``` is inline code, not a fence
+        # A fence straight after an indented code block (no blank line between) is put
+        # back as text by SuperFences: not code.
+        if _FENCE_INFO_RE.fullmatch(info) and not after_indented_code:
+            for j in range(i + 1, n):
+                if closers[j] == (indent, fence):
+                    return j
+                if indent and lines[j].strip() and not lines[j].startswith(indent):
+                    break
+        fences_on = False
         return None
 
     out = list(lines)
-    html_tag: str | None = None  # the raw HTML block we are in: its tag, or "" for none
-    depth = 0  # start tags minus end tags of that tag so far
+    raw: _RawHtml | None = None  # the raw HTML block we are in, where Markdown passes text through
     spans_trusted = True  # False once a line in this paragraph has an unpaired backtick
+    block_start = True  # at the first line after a blank line
+    indented_block = False  # this block of lines starts as an indented code block
     i = 0
     while i < n:
         line = lines[i]
-        end = fence_end(i)
+        if block_start and line.strip():
+            indented_block = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip()) >= 4
+        end = fence_end(i, indented_block and not block_start)
+        block_start = not line.strip()
         if end is not None:
-            if html_tag is None:
+            if raw is None:
                 out[i : end + 1] = [" " * len(lines[k]) for k in range(i, end + 1)]
             i = end + 1
             continue
         if not line.strip():
-            if html_tag is None or depth <= 0:
-                html_tag = None
+            # A raw HTML block ends at a blank line once its elements are closed. If
+            # fences are in doubt, so are the end tags (one may be inside a fence).
+            if raw is None or (raw.closed and fences_on):
+                raw = None
                 spans_trusted = True
-        elif html_tag is not None:
-            depth += _tag_balance(html_tag, line)
+        elif raw is not None:
+            raw.feed(line)
         elif (start := _HTML_BLOCK_START_RE.match(line)) and (start["tag"] or "").lower() not in _INLINE_ELEMENTS:
-            html_tag = (start["tag"] or "").lower()
-            depth = 0 if html_tag in _VOID_ELEMENTS else _tag_balance(html_tag, line)
+            raw = _RawHtml()
+            raw.feed(line)
         elif spans_trusted and "`" in line:
             spans = _code_spans(line)
             if spans is None:
@@ -244,44 +253,91 @@ def _code_spans(line: str) -> list[tuple[int, int]] | None:
     return spans
 
 
-@lru_cache(maxsize=64)
-def _tag_pattern(tag: str) -> re.Pattern[str]:
-    return re.compile(rf"<(/?)[ \t]*{re.escape(tag)}(?=[\s/>]|$)", re.IGNORECASE)
+class _RawHtml:
+    """The open elements of a raw HTML block, followed line by line.
+
+    Like Python-Markdown, an end tag closes the innermost open element of its name and
+    everything opened inside it; end tags with no open element are ignored; void
+    elements (``<br>``, ``<img>`` ...) never open. Inside a comment, start tags still
+    count but end tags do not, so the block never looks closed earlier than a browser
+    or Markdown would close it, whichever way they read the comment.
+    """
+
+    def __init__(self) -> None:
+        self.stack: list[str] = []
+        self.counts: dict[str, int] = {}
+        self.in_comment = False
+
+    @property
+    def closed(self) -> bool:
+        return not self.stack and not self.in_comment
+
+    def feed(self, line: str) -> None:
+        pos = 0
+        while True:
+            if self.in_comment:
+                close = line.find("-->", pos)
+                limit = len(line) if close < 0 else close
+                for m in _HTML_TOKEN_RE.finditer(line, pos, limit):
+                    if m["name"] and not m["slash"]:
+                        self._open(m["name"].lower())
+                if close < 0:
+                    return
+                pos = close + 3
+                self.in_comment = False
+            m = _HTML_TOKEN_RE.search(line, pos)
+            if not m:
+                return
+            pos = m.end()
+            if not m["name"]:
+                self.in_comment = True
+            elif m["slash"]:
+                self._close(m["name"].lower())
+            else:
+                self._open(m["name"].lower())
+
+    def _open(self, name: str) -> None:
+        if name not in _VOID_ELEMENTS:
+            self.stack.append(name)
+            self.counts[name] = self.counts.get(name, 0) + 1
+
+    def _close(self, name: str) -> None:
+        if not self.counts.get(name):
+            return
+        while self.stack:
+            top = self.stack.pop()
+            self.counts[top] -= 1
+            if top == name:
+                return
 
 
-def _tag_balance(tag: str, line: str) -> int:
-    """Start tags minus end tags of ``tag`` on the line, outside comments."""
-    if not tag:
-        return 0
-    if "<!--" in line:
-        line = _COMMENT_RE.sub("", line)
-    balance = 0
-    for m in _tag_pattern(tag).finditer(line):
-        balance += -1 if m.group(1) else 1
-    return balance
+def _read_attributes(text: str, pos: int, found: dict[tuple[int, str], None], end: int | None = None) -> int:
+    """Record unsafe attributes from ``pos`` to the end of the tag; return where it ended.
 
-
-def _attribute_problems(text: str, pos: int, end: int | None = None):
-    """(offset, what) for unsafe attributes from ``pos`` up to the end of the tag."""
+    Event handlers (any attribute named ``on...`` with a value) and unsafe URLs in URL
+    attributes are recorded in ``found`` as (offset, what).
+    """
     limit = len(text) if end is None else end
     while pos < limit:
         if text[pos] in "<>":
-            return
+            return pos
         m = _ATTRIBUTE_RE.match(text, pos, limit)
-        if not m or m.end() == pos:
+        if not m:
             pos += 1
             continue
         name = m["name"].lower()
         value = m["value"]
         if value is not None:
             if name.startswith("on") and len(name) > 2:
-                yield m.start("name"), f"inline event handler '{name}'"
+                found[(m.start("name"), f"inline event handler '{name}'")] = None
             elif name in _URL_ATTRIBUTES:
-                value = value[1:-1] if value[:1] in "\"'" and value[-1:] == value[:1] and len(value) > 1 else value
+                if len(value) > 1 and value[0] in "\"'" and value[-1] == value[0]:
+                    value = value[1:-1]
                 what = _unsafe_url(value)
                 if what:
-                    yield m.start("value"), what
+                    found[(m.start("value"), what)] = None
         pos = m.end()
+    return pos
 
 
 def scan_unsafe_markup(text: str, *, start_line: int = 1) -> list[MarkupProblem]:
@@ -298,12 +354,15 @@ def scan_unsafe_markup(text: str, *, start_line: int = 1) -> list[MarkupProblem]
     line_starts = [0] + [m.end() for m in re.finditer(r"\n", visible)]
     found: dict[tuple[int, str], None] = {}
 
+    attributes_read_to = 0
     for m in _TAG_RE.finditer(visible):
         name = m["name"].lower()
         if name in UNSAFE_ELEMENTS:
             found[(m.start(), f"<{name}> element")] = None
-        for offset, what in _attribute_problems(visible, m.end()):
-            found[(offset, what)] = None
+        # A "tag" inside the attributes of the tag before it is, to a browser, more of
+        # those attributes, which have been read already.
+        if m.start() >= attributes_read_to:
+            attributes_read_to = _read_attributes(visible, m.end(), found)
 
     for m in _AUTOLINK_RE.finditer(visible):
         what = _unsafe_url(m["url"])
@@ -318,8 +377,7 @@ def scan_unsafe_markup(text: str, *, start_line: int = 1) -> list[MarkupProblem]
                 found[(m.end("url") - len(url), what)] = None
 
     for m in _ATTRIBUTE_LIST_RE.finditer(visible):
-        for offset, what in _attribute_problems(visible, m.start("body"), m.end("body")):
-            found[(offset, what)] = None
+        _read_attributes(visible, m.start("body"), found, m.end("body"))
 
     problems = []
     for offset, what in sorted(found):

@@ -8,7 +8,8 @@ so :func:`scan` looks through a file's text, line by line, for:
   the Modulus 11 check;
 * UK postcodes in all six formats (``M1 1AE``, ``B33 8TH``, ``CR2 6XH``, ``DN55 1PT``,
   ``W1A 0AX``, ``EC1A 1BB``), with or without the space, in capitals;
-* UK phone numbers (``0161 496 0000``, ``(0161) 496 0000``, ``+44 (0)20 7946 0000`` ...);
+* UK phone numbers (``0161 496 0000``, ``(0161) 496 0000``, ``+44 (0)20 7946 0000``,
+  ``0044 161 496 0000`` ...);
 * email addresses, except the ones the site means to publish (``allowed_emails``);
 * dates of birth: a date with a cue such as "born", "DOB" or "date of birth" within
   40 characters of it on the same line (an ordinary date is not a finding);
@@ -152,7 +153,7 @@ _POSTCODE_RE = re.compile(
 
 _PHONE_RE = re.compile(
     r"(?:"
-    r"\+(?<![0-9A-Za-z+].)44[ -]?(?:\(0\)[ -]?)?[1-9](?:[ -]?[0-9]){8,9}"
+    r"(?:\+(?<![0-9A-Za-z+].)|00(?<![0-9A-Za-z+]..))44[ -]?(?:\(0\)[ -]?)?[1-9](?:[ -]?[0-9]){8,9}"
     r"|\((?<![0-9A-Za-z+)].)0[0-9]{2,4}\)[ -]?[0-9](?:[ -]?[0-9]){4,8}"
     r"|0(?<![0-9+].)[1-9](?:[ -]?[0-9]){8,9}"
     r")(?![0-9])",
@@ -182,9 +183,12 @@ _DATE_RE = re.compile(
     r")(?![A-Za-z0-9_]|[-/][0-9])",
     re.IGNORECASE | _A,
 )
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
-)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1
+    )
+}
 
 _DOB_CUE_RE = re.compile(
     r"[bd](?<![A-Za-z].)"
@@ -229,8 +233,8 @@ def _nhs_check_ok(digits: str) -> bool:
 
 def _phone_ok(value: str) -> bool:
     """True if a phone-shaped match has a UK length and a plausible grouping."""
-    if value.startswith("+44"):
-        rest = value[3:].replace("(0)", " ", 1)
+    if value.startswith(("+44", "0044")):
+        rest = value[3 if value[0] == "+" else 4 :].replace("(0)", " ", 1)
         groups = [g for g in _PHONE_GROUP_SPLIT_RE.split(rest) if g]
         digits = "".join(groups)
         if len(digits) not in (9, 10):

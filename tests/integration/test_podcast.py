@@ -63,6 +63,8 @@ def test_feed_is_complete_exact_and_read_by_podcast_apps(build, two_episodes, mp
     channel = root.find("channel")
     one = lambda el, path: el.find(path, NS)
     assert one(channel, "atom:link[@rel='self']").get("href") == "https://cln.example.org/podcast/feed.xml"
+    assert one(channel, "link").text == "https://cln.example.org/podcast/"
+    assert one(channel, "image/link").text == "https://cln.example.org/podcast/"
     assert one(channel, "copyright").text
     image = one(channel, "itunes:image").get("href")
     assert image.startswith("https://cln.example.org/podcast/art/show-") and image.endswith(".png")

@@ -76,8 +76,8 @@ def build_podcast_feed(catalogue: Catalogue, info: PodcastInfo, site_url: str, i
     fg = FeedGenerator()
     fg.register_extension("cln", PodcastExtension, PodcastEntryExtension, atom=False)
     fg.title(info.title)
-    fg.link(href=site_url + "podcast/", rel="alternate")
     fg.link(href=feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=site_url + "podcast/", rel="alternate")  # after self: feedgen's RSS <link> is the last one set
     fg.description(info.description)
     fg.language(info.language)
     fg.copyright(info.copyright)

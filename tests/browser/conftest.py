@@ -1,0 +1,119 @@
+"""Browser fixtures: the sample site built once, served on localhost, opened in Debian's Chromium."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"]
+WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
+
+
+class RangeHandler(SimpleHTTPRequestHandler):
+    """A static server that answers byte-range requests, as real hosts do, so audio can seek."""
+
+    def log_message(self, *args):
+        pass
+
+    def send_head(self):
+        match = re.match(r"bytes=(\d+)-(\d*)$", self.headers.get("Range", ""))
+        path = self.translate_path(self.path)
+        if not match or not os.path.isfile(path):
+            return super().send_head()
+        size = os.path.getsize(path)
+        start = int(match.group(1))
+        end = min(int(match.group(2) or size - 1), size - 1)
+        fh = open(path, "rb")
+        fh.seek(start)
+        self.send_response(206)
+        self.send_header("Content-Type", self.guess_type(path))
+        self.send_header("Accept-Ranges", "bytes")
+        self.send_header("Content-Range", f"bytes {start}-{end}/{size}")
+        self.send_header("Content-Length", str(end - start + 1))
+        self.end_headers()
+        self._remaining = end - start + 1
+        return _Limited(fh, end - start + 1)
+
+
+class _Limited:
+    def __init__(self, fh, n):
+        self.fh, self.n = fh, n
+
+    def read(self, size=-1):
+        if self.n <= 0:
+            return b""
+        data = self.fh.read(self.n if size < 0 else min(size, self.n))
+        self.n -= len(data)
+        return data
+
+    def close(self):
+        self.fh.close()
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    """The repository's own site, sample content and all, built as `make build` does."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    mkdocs = Path(sys.executable).parent / "mkdocs"
+    proc = subprocess.run([str(mkdocs), "build", "--strict", "--site-dir", str(out)], cwd=REPO,
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def base_url(sample_site):
+    handler = functools.partial(RangeHandler, directory=str(sample_site))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail("Debian's chromium is needed at /usr/bin/chromium: run `make test`, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chrome = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chrome
+        chrome.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    tab.console_errors = errors
+    yield tab
+    context.close()
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations of the given impacts on the open page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=WCAG)
+    found = []
+    for v in results.response["violations"]:
+        if v["impact"] in impacts:
+            targets = [" ".join(map(str, n["target"])) for n in v["nodes"]][:3]
+            found.append(f"{v['id']} ({v['impact']}): {v['help']} at {targets}")
+    return found

@@ -1,0 +1,86 @@
+"""Readers' view in Debian's Chromium: search, the player and chapters, accessibility."""
+
+import pytest
+
+from .conftest import axe_violations
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "",
+    "case study": "case-studies/choose-and-book-north-west/",
+    "case-study list": "case-studies/",
+    "topic index": "topics/planned-care/",
+    "region index": "regions/london/",
+    "profession index": "professions/nurse/",
+    "competency index": "competencies/influencing-change/",
+    "index of indexes": "topics/",
+    "podcast": "podcast/",
+    "episode": "podcast/cln-002-choose-and-book-north-west/",
+    "about": "about/",
+    "contribute": "contribute/",
+    "accessibility statement": "accessibility/",
+}
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_serious_accessibility_violation(page, base_url, name):
+    page.goto(base_url + PAGES[name])
+    assert page.locator("h1").count() == 1
+    assert page.locator("main").count() == 1
+    assert page.locator("a.md-skip").count() == 1
+    assert axe_violations(page) == []
+    assert page.console_errors == []
+
+
+def test_search_finds_a_case_study_by_a_word_of_its_body(page, base_url):
+    page.goto(base_url)
+    page.keyboard.press("/")  # Material's shortcut; the search box takes focus
+    page.keyboard.type("telehealth")
+    result = page.locator(".md-search-result__item a").first
+    result.wait_for(timeout=15000)
+    assert "case-studies/west-midlands-heart-failure-closer-to-home/" in result.get_attribute("href")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/west-midlands-heart-failure-closer-to-home/**")
+
+
+def test_search_finds_an_author_organisation_and_transcript_words(page, base_url):
+    page.goto(base_url)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator(".md-search__input").fill("Example Valley PCT")
+    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
+    assert "south-east-coast-care-home-end-of-life" in page.locator(".md-search-result__list").inner_html()
+
+
+def test_title_with_markup_characters_shows_as_text(page, base_url):
+    page.goto(base_url + "case-studies/london-maternity-one-team-handovers/")
+    assert page.locator("h1").inner_text() == 'Maternity & newborn: "one team" handovers in a London maternity unit'
+    assert page.title().startswith('Maternity & newborn: "one team"')
+
+
+def test_player_loads_the_audio_and_a_chapter_link_seeks(page, base_url):
+    page.goto(base_url + "podcast/cln-002-choose-and-book-north-west/")
+    audio = page.locator("audio#cln-audio")
+    page.wait_for_function("document.getElementById('cln-audio').readyState >= 1", timeout=15000)
+    duration = audio.evaluate("a => a.duration")
+    assert duration > 10
+    links = page.locator("ol.cln-chapters a.cln-seek")
+    assert links.count() >= 2
+    target = int(links.nth(1).get_attribute("data-cln-seek"))
+    links.nth(1).focus()
+    page.keyboard.press("Enter")  # from the keyboard
+    page.wait_for_function(f"Math.abs(document.getElementById('cln-audio').currentTime - {target}) < 1.5", timeout=10000)
+    assert page.locator("#transcript").count() == 1
+    assert page.locator(".cln-transcript p").count() > 5
+
+
+def test_copy_button_copies_the_feed_address(browser, base_url):
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    tab = context.new_page()
+    tab.goto(base_url + "podcast/")
+    tab.locator("button[data-cln-copy]").first.click()
+    tab.locator(".cln-copy__status").first.wait_for()
+    assert tab.locator(".cln-copy__status").first.inner_text() == "Copied to the clipboard."
+    assert tab.evaluate("navigator.clipboard.readText()").endswith("/podcast/feed.xml")
+    context.close()
