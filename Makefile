@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Material prints a notice about its future on every build: editors need only our messages.
+export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: build serve test check bench audio art clean system-deps
 

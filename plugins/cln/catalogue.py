@@ -154,8 +154,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             problems += found
             if source is not None:
                 problems += _scan(rel, source.text, settings, allowed)
+                problems += _check_terms(rel, kind, source, taxonomy)
             if record is not None:
-                problems += _check_terms(record, source, taxonomy)
                 records[kind].append((record, source))
     media: dict[str, EpisodeMedia] = {}
     for episode, source in records["episode"]:
@@ -192,26 +192,31 @@ def _scan(path: str, text: str, settings: Settings, allowed: list[Allowed], star
     return problems
 
 
-def _check_terms(record, source, taxonomy: Taxonomy) -> list[Problem]:
-    """Every slug in the record is in the taxonomy."""
-    m = record.meta
+def _check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Problem]:
+    """Every slug in the front matter is in the taxonomy.
+
+    Works on the raw front matter, so an unknown slug is reported in the same run as any
+    other problem of the file; values of the wrong type are left to the model's messages.
+    """
+    data = source.data if isinstance(source.data, dict) else {}
     problems = []
-    pairs: list[tuple[str, tuple, str]] = []
-    if isinstance(record, CaseStudy):
-        pairs.append(("regions", ("region",), m.region))
-        for kind in ("topics", "professions", "competencies"):
-            pairs += [(kind, (kind, i), v) for i, v in enumerate(getattr(m, kind))]
-    else:
-        pairs += [("topics", ("topics", i), v) for i, v in enumerate(m.topics)]
-    for kind, loc, value in pairs:
-        if taxonomy.get(kind, value) is None:
-            name = loc[0] + (f"[{loc[1]}]" if len(loc) > 1 else "")
-            problems.append(Problem(record.path, source.line_of(loc), name, taxonomy.unknown_message(kind, value)))
-    for kind in ("topics", "professions", "competencies"):
-        values = getattr(m, kind, [])
-        dupes = sorted({v for v in values if values.count(v) > 1})
-        if dupes:
-            problems.append(Problem(record.path, source.line_of((kind,)), kind, f"lists '{dupes[0]}' twice; list each once"))
+    fields = ("region", "topics", "professions", "competencies") if kind == "case-study" else ("topics",)
+    for name in fields:
+        value = data.get(name)
+        taxonomy_kind = "regions" if name == "region" else name
+        if name == "region":
+            items = [((name,), name, value)] if isinstance(value, str) else []
+        elif isinstance(value, list):
+            items = [((name, i), f"{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, str)]
+            strings = [v for v in value if isinstance(v, str)]
+            dupes = sorted({v for v in strings if strings.count(v) > 1})
+            if dupes:
+                problems.append(Problem(path, source.line_of((name,)), name, f"lists '{dupes[0]}' twice; list each once"))
+        else:
+            items = []
+        for loc, label, slug in items:
+            if taxonomy.get(taxonomy_kind, slug) is None:
+                problems.append(Problem(path, source.line_of(loc), label, taxonomy.unknown_message(taxonomy_kind, slug)))
     return problems
 
 

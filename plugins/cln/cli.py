@@ -120,7 +120,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{os.path.relpath(path)} already exists; choose another title, or edit that file.", file=sys.stderr)
         return 1
     today = (args.date or dt.date.today().isoformat())
-    title = args.title.replace('"', '\\"')
+    title = args.title.replace('\\', '\\\\').replace('"', '\\"')
     text = (case_study_template if args.kind == "case-study" else episode_template)(title, today, slug)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "x", encoding="utf-8") as fh:

@@ -302,6 +302,10 @@ def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tu
     if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
         limit = ctx.get("max_length")
         return loc, f"is {len(value)} characters long; the limit is {limit}: shorten it by {len(value) - limit}"
+    if kind == "too_short" and loc and loc[-1] == "authors":
+        return loc, "is empty; name at least one author, e.g. '- name: Dr Jane Example' on the next line"
+    if kind == "too_short" and loc and loc[-1] == "topics":
+        return loc, "is empty; give 1 to 4 topic slugs, e.g. [planned-care]"
     if kind == "too_short":
         return loc, f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
     if kind == "too_long":

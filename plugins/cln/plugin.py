@@ -27,6 +27,8 @@ from .html import e
 
 HERE = os.path.dirname(__file__)
 MARKER = "<!-- cln:{} -->"
+SKIP_DIV = '<div data-md-component="skip">'
+ARTICLE = '<article class="md-content__inner md-typeset">'
 ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
 
 
@@ -92,6 +94,11 @@ class ClnPlugin(BasePlugin[ClnConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Fill the ``<!-- cln:... -->`` markers of hand-written pages."""
+        # Every section is a top-level tab, so the left sidebar would list only the page itself:
+        # hide it on wide screens (the drawer on phones still has the whole menu).
+        hide = page.meta.setdefault("hide", [])
+        if isinstance(hide, list) and "navigation" not in hide:
+            hide.append("navigation")
         if "<!-- cln:" not in markdown:
             return markdown
         url = config.site_url or "/"
@@ -112,6 +119,13 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             self.notes[record.slug] = html
             return head + html + pages.transcript_section(self.catalogue.media[record.slug])
         return head + html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        """Give every page a skip link: Material adds one only when the page has a heading in its body."""
+        if 'class="md-skip"' in output or SKIP_DIV not in output or ARTICLE not in output:
+            return output
+        output = output.replace(ARTICLE, ARTICLE[:-1] + ' id="cln-main">', 1)
+        return output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the feeds, and the tagged audio for a media host when one is configured."""

@@ -16,6 +16,24 @@ from dataclasses import dataclass
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, WOAF, CTOCFlags
 
 
+TAG_VERSION = 2
+COVER_SIZE = 600  # pixels: enough for a phone's now-playing screen, about 40 KB instead of the full art
+
+
+def cover_jpeg(path: str) -> bytes:
+    """The show or episode art as a small square JPEG for the MP3's APIC frame."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image = image.convert("RGB")
+        image.thumbnail((COVER_SIZE, COVER_SIZE), Image.LANCZOS)
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=85, optimize=True)
+    return out.getvalue()
+
+
 @dataclass(frozen=True)
 class TagData:
     """What goes into the tags of one episode's MP3."""
@@ -38,7 +56,7 @@ def _key(src: str, tags: TagData) -> str:
     if tags.art_path:
         art_stat = os.stat(tags.art_path)
         art = f"{tags.art_path}|{art_stat.st_size}|{art_stat.st_mtime_ns}"
-    blob = json.dumps([os.path.abspath(src), stat.st_size, stat.st_mtime_ns, art, tags.__dict__], sort_keys=True, default=str)
+    blob = json.dumps([TAG_VERSION, os.path.abspath(src), stat.st_size, stat.st_mtime_ns, art, tags.__dict__], sort_keys=True, default=str)
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
@@ -64,8 +82,7 @@ def tagged_copy(src: str, cache_dir: str, tags: TagData) -> tuple[str, bool]:
     if tags.episode:
         id3.add(TRCK(encoding=3, text=[str(tags.episode)]))
     if tags.art_path:
-        with open(tags.art_path, "rb") as fh:
-            id3.add(APIC(encoding=3, mime=tags.art_mime or "image/png", type=3, desc="Cover", data=fh.read()))
+        id3.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="Cover", data=cover_jpeg(tags.art_path)))
     if tags.chapters:
         ids = [f"chp{i}" for i in range(len(tags.chapters))]
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,

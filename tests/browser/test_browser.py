@@ -46,11 +46,17 @@ def test_search_finds_a_case_study_by_a_word_of_its_body(page, base_url):
 
 
 def test_search_finds_an_author_organisation_and_transcript_words(page, base_url):
-    page.goto(base_url)
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    page.locator(".md-search__input").fill("Example Valley PCT")
+    page.goto(base_url, wait_until="load")
+    page.locator(".md-search__input").click()
+    page.locator(".md-search__input").press_sequentially("Example Valley PCT")
     page.locator(".md-search-result__item").first.wait_for(timeout=15000)
     assert "south-east-coast-care-home-end-of-life" in page.locator(".md-search-result__list").inner_html()
+    # A word said only in an episode's transcript finds the episode.
+    page.locator(".md-search__input").fill("")
+    page.locator(".md-search__input").press_sequentially("scientists")
+    page.wait_for_function(
+        "document.querySelector('.md-search-result__list')?.innerHTML.includes('cln-004-inside-an-action-learning-set')",
+        timeout=15000)
 
 
 def test_title_with_markup_characters_shows_as_text(page, base_url):

@@ -11,6 +11,7 @@ import pytest
 from lxml import etree
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
+from PIL import Image
 
 from conftest import VTT, episode, run_build
 
@@ -123,7 +124,10 @@ def test_served_mp3_carries_id3_tags_and_the_source_is_untouched(build, podcast_
     assert str(tags["TALB"]) == "Clinical Leaders Network Podcast"
     assert str(tags["TPE1"]) == "NHS Clinical Leaders Network"
     assert str(tags["TDRC"]) == "2009-02-12"
-    assert tags.getall("APIC")[0].mime == "image/png"
+    cover = tags.getall("APIC")[0]
+    assert cover.mime == "image/jpeg" and cover.type == 3
+    with Image.open(io.BytesIO(cover.data)) as image:  # a small square copy of the show art
+        assert image.size == (600, 600)
     toc = tags.getall("CTOC")[0]
     assert toc.child_element_ids == ["chp0", "chp1"]
     chaps = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)

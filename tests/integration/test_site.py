@@ -117,7 +117,7 @@ def test_every_bad_file_is_reported_at_once_without_traceback(project):
         "case_studies/bad-slug.md:6: topics[0]: 'planned-cair' is not a topic slug; did you mean 'planned-care'?",
         "case_studies/bad-date.md:4: date: '2009-02-30' is not a real date",
         "case_studies/long-title.md:2: title: is 121 characters long; the limit is 120",
-        "case_studies/no-authors.md:9: authors: needs at least 1 entry",
+        "case_studies/no-authors.md:9: authors: is empty; name at least one author",
         "case_studies/latin1.md:2: is not UTF-8 text",
         "case_studies/Bad Name.md: file name 'Bad Name.md' should be lowercase letters, digits and hyphens, e.g. 'bad-name.md'",
     ]

@@ -80,7 +80,7 @@ def test_empty_author_list():
         "authors:\n  - name: Dr Jane Example\n    role: GP and network member\n    organisation: Example Valley PCT\n",
         "authors: []\n")
     (msg,) = problems(text)
-    assert "authors: needs at least 1 entry" in msg
+    assert "authors: is empty; name at least one author" in msg
 
 
 def test_unknown_field_suggests_the_nearest():
