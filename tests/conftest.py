@@ -124,9 +124,10 @@ def project(tmp_path):
     return make
 
 
-def run_build(root: Path, *args: str) -> Built:
-    """``mkdocs build`` in ``root`` as a user runs it."""
-    proc = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=root, capture_output=True, text=True, timeout=300)
+def run_build(root: Path, *args: str, env: dict | None = None) -> Built:
+    """``mkdocs build`` in ``root`` as a user runs it (``env``: extra environment variables)."""
+    proc = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=root, capture_output=True, text=True,
+                          timeout=300, env={**os.environ, **(env or {})})
     return Built(root, proc.returncode, proc.stdout + proc.stderr)
 
 

@@ -15,6 +15,7 @@ from . import markup, privacy, transcripts
 from .audio import AudioError, AudioFacts, AudioProbe
 from .content import SLUG_RE, CaseStudy, Episode, format_clock, parse
 from .errors import ContentError, Problem
+from .guidlock import LOCK_NAME, GuidLock
 from .taxonomy import Taxonomy
 
 ART_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
@@ -74,6 +75,7 @@ class Catalogue:
     media: dict[str, EpisodeMedia] = field(default_factory=dict)
     allowed: list[Allowed] = field(default_factory=list)
     audio_reads: int = 0
+    guid_lock: GuidLock | None = None  # the published guids, checked; the build adds new ones
 
     def with_term(self, kind: str, slug: str) -> list[CaseStudy | Episode]:
         """Every record carrying the value ``slug`` of ``kind``, newest first."""
@@ -164,6 +166,9 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         if item:
             media[episode.slug] = item
     problems += _check_unique(records["episode"])
+    lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
+                                os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
+    problems += found + lock.check(records["episode"])
     if problems:
         raise ContentError(problems)
     keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.meta.draft)
@@ -174,6 +179,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         media=media,
         allowed=sorted(allowed, key=lambda a: (a.path, a.line)),
         audio_reads=probe.reads - reads_before,
+        guid_lock=lock,
     )
 
 

@@ -5,6 +5,8 @@ page at a known address; the MkDocs adapter turns them into virtual files.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
@@ -28,6 +30,18 @@ class GeneratedPage:
     title: str
     description: str
     markdown: str
+    updated: str = ""  # YYYY-MM-DD: the newest change among the records it lists (for the sitemap)
+
+
+def last_changed(record: CaseStudy | Episode) -> str:
+    """The date a record last changed, YYYY-MM-DD: its ``updated`` date, else its date."""
+    when = getattr(record.meta, "updated", None) or record.meta.date
+    return when.date().isoformat() if isinstance(when, dt.datetime) else when.isoformat()
+
+
+def newest_change(records) -> str:
+    """The newest ``last_changed`` of ``records``, or '' when there are none."""
+    return max((last_changed(r) for r in records), default="")
 
 
 def record_item(record: CaseStudy | Episode, taxonomy: Taxonomy, here: str, level: int = 2) -> str:
@@ -72,7 +86,7 @@ def term_page(catalogue: Catalogue, kind: str, slug: str) -> GeneratedPage:
         + record_list(records, catalogue.taxonomy, here, f"No {what} yet. Be the first: see how to contribute.")
         + "\n"
     )
-    return GeneratedPage(f"{kind}/{slug}.md", term.name, term.description, body)
+    return GeneratedPage(f"{kind}/{slug}.md", term.name, term.description, body, newest_change(records))
 
 
 def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:
@@ -88,7 +102,8 @@ def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:
             f'<p class="cln-term__description">{e(term.description)}</p></li>'
         )
     body = f"<h1>{e(title)}</h1>\n\n<p class=\"cln-lead\">{e(intro)}</p>\n\n<ul class=\"cln-terms\">{''.join(rows)}</ul>\n"
-    return GeneratedPage(f"{kind}/index.md", title, intro, body)
+    every = catalogue.case_studies + (catalogue.episodes if kind == "topics" else [])
+    return GeneratedPage(f"{kind}/index.md", title, intro, body, newest_change(every))
 
 
 def all_pages(catalogue: Catalogue) -> list[GeneratedPage]:

@@ -96,6 +96,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         """Fill the ``<!-- cln:... -->`` markers of hand-written pages."""
         # Every section is a top-level tab, so the left sidebar would list only the page itself:
         # hide it on wide screens (the drawer on phones still has the whole menu).
+        page.update_date = self._changed(page) or page.update_date
         hide = page.meta.setdefault("hide", [])
         if isinstance(hide, list) and "navigation" not in hide:
             hide.append("navigation")
@@ -107,6 +108,17 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         for name, fragment in fragments.items():
             markdown = markdown.replace(MARKER.format(name), f"\n\n{fragment}\n\n")
         return markdown
+
+    def _changed(self, page: Page) -> str:
+        """The page's last change, from content rather than the clock, so sitemaps repeat exactly."""
+        uri = page.file.src_uri
+        record = self.plan.records.get(uri)
+        if record is not None:
+            return indexes.last_changed(record)
+        generated = self.plan.generated.get(uri)
+        if generated is not None and generated.updated:
+            return generated.updated
+        return indexes.newest_change(self.catalogue.case_studies + self.catalogue.episodes)
 
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -128,8 +140,13 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         return output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the feeds, and the tagged audio for a media host when one is configured."""
+        """Write the feeds, the tagged audio for a media host when one is configured, and the guid lock."""
         out = config.site_dir
+        lock = self.catalogue.guid_lock
+        if lock is not None and not getattr(self, "serving", False):
+            text = lock.updated(self.catalogue.episodes)
+            if text is not None:
+                _write(os.path.join(self.root, lock.path), text.encode("utf-8"))
         _write(os.path.join(out, "case-studies", "feed.xml"), site.case_study_feed(self.catalogue, self.info))
         if self.catalogue.episodes:
             feed = site.podcast_feed(self.catalogue, self.plan, self.info, self.notes)
