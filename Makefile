@@ -38,13 +38,17 @@ check: $(STAMP)
 	$(BIN)/cln check
 
 ## test: install everything the tests need, then run them all
-test: $(TEST_STAMP) system-deps
+test: $(TEST_STAMP) system-deps node_modules/.package-lock.json
 	$(BIN)/python -m pytest -q
+
+# Lighthouse, from npm, for the browser tests (run against Debian's Chromium, never a downloaded one)
+node_modules/.package-lock.json: package-lock.json | system-deps
+	npm ci --no-audit --no-fund --loglevel=error
 
 ## system-deps: Debian packages for real MP3s and a real browser (skipped when present)
 system-deps:
 	@missing=""; \
-	for cmd in chromium:chromium espeak-ng:espeak-ng lame:lame; do \
+	for cmd in chromium:chromium espeak-ng:espeak-ng lame:lame npm:npm; do \
 	  command -v $${cmd%%:*} >/dev/null 2>&1 || missing="$$missing $${cmd##*:}"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -286,9 +286,14 @@ def field_name(loc: tuple) -> str:
     return out
 
 
+_VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
+
+
 def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tuple[tuple, str]:
     """One pydantic error → (location, message in plain words)."""
-    loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+    # Drop pydantic's own steps (validators) from the location, not an editor's key of that name.
+    loc = tuple(p for i, p in enumerate(error["loc"])
+                if not (i and isinstance(p, str) and _VALIDATOR_STEP.match(p))) or tuple(error["loc"])
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "missing":
         return loc, f"is required; {_hint(model, loc)}"

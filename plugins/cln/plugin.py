@@ -10,6 +10,7 @@ import os
 import shutil
 
 import yaml
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
@@ -69,10 +70,12 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         finally:
             self.probe.save()
         config.theme.dirs.insert(0, os.path.join(HERE, "templates"))
-        for asset in ASSETS:
-            target = config.extra_css if asset.endswith(".css") else config.extra_javascript
-            if asset not in target:
-                target.append(asset)
+        if "assets/cln/cln.css" not in config.extra_css:
+            config.extra_css.append("assets/cln/cln.css")
+        if "assets/cln/cln.js" not in [str(s) for s in config.extra_javascript]:
+            script = ExtraScriptValue("assets/cln/cln.js")
+            script.defer = True  # it only wires up buttons and links: never hold up the page for it
+            config.extra_javascript.append(script)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:

@@ -20,8 +20,13 @@ from .errors import Problem
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 
+MAX_DEPTH = 20  # front matter is at most three levels deep; far deeper nesting is an attack
+
+
 class _Loader(yaml.SafeLoader):
-    """SafeLoader without the timestamp resolver and without aliases."""
+    """SafeLoader without the timestamp resolver, without aliases and without deep nesting."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # type: ignore[override]
         if self.check_event(yaml.AliasEvent):
@@ -29,7 +34,15 @@ class _Loader(yaml.SafeLoader):
             raise yaml.MarkedYAMLError(
                 None, None, "aliases (*name) are not allowed in front matter", event.start_mark
             )
-        return super().compose_node(parent, index)
+        if self._depth >= MAX_DEPTH:
+            raise yaml.MarkedYAMLError(
+                None, None, f"lists and fields are nested more than {MAX_DEPTH} deep", self.peek_event().start_mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -104,7 +117,8 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
         return None, [Problem(path, line, "", f"front matter is not valid YAML: {what}"
                                               " (check indentation, colons, and quotes around text containing ': ' or '#')")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        return None, [Problem(path, 1, "", f"front matter is not valid YAML: {exc.__class__.__name__}")]
+        return None, [Problem(path, 1, "", "front matter is not valid YAML (check indentation, colons, and quotes "
+                                           f"around text containing ': ' or '#'): {exc.__class__.__name__}")]
     if not isinstance(data, dict):
         return None, [Problem(path, 2, "", "front matter should be a set of 'field: value' lines")]
     lines: dict[tuple, int] = {}

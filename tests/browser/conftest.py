@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import gzip
+import io
 import os
 import re
 import shutil
@@ -21,8 +23,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 
 
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".xml", ".svg", ".vtt", ".txt")
+
+
 class RangeHandler(SimpleHTTPRequestHandler):
-    """A static server that answers byte-range requests, as real hosts do, so audio can seek."""
+    """A static server that answers byte-range requests and compresses text, as real hosts
+    (GitHub Pages, a CDN) do, so audio can seek and page weights are the real ones."""
 
     def log_message(self, *args):
         pass
@@ -30,6 +36,19 @@ class RangeHandler(SimpleHTTPRequestHandler):
     def send_head(self):
         match = re.match(r"bytes=(\d+)-(\d*)$", self.headers.get("Range", ""))
         path = self.translate_path(self.path)
+        if os.path.isdir(path) and self.path.split("?")[0].endswith("/"):
+            path = os.path.join(path, "index.html")
+        if (not match and os.path.isfile(path) and path.endswith(COMPRESSIBLE)
+                and "gzip" in self.headers.get("Accept-Encoding", "")):
+            with open(path, "rb") as fh:
+                body = gzip.compress(fh.read(), mtime=0)
+            self.send_response(200)
+            self.send_header("Content-Type", self.guess_type(path))
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "max-age=600")
+            self.end_headers()
+            return io.BytesIO(body)
         if not match or not os.path.isfile(path):
             return super().send_head()
         size = os.path.getsize(path)
@@ -73,14 +92,27 @@ def sample_site(tmp_path_factory) -> Path:
     return out
 
 
+def serve(directory: str, port: int = 0) -> ThreadingHTTPServer:
+    """Serve ``directory`` on localhost in a background thread; returns the server."""
+    handler = functools.partial(RangeHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def base_url(sample_site):
-    handler = functools.partial(RangeHandler, directory=str(sample_site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    server = serve(sample_site)
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
+
+
+if __name__ == "__main__":  # python tests/browser/conftest.py SITE PORT: the same server by hand
+    import time
+
+    serve(sys.argv[1], int(sys.argv[2]))
+    while True:
+        time.sleep(3600)
 
 
 @pytest.fixture(scope="session")
