@@ -24,12 +24,16 @@ KIND_TITLES = {
 
 @dataclass(frozen=True)
 class GeneratedPage:
-    """A page the site generates: where it lives, its title and description, its Markdown."""
+    """A page the site generates: where it lives, its title and description, and its HTML.
+
+    The HTML goes straight into the page (no Markdown pass), and listing pages are left out
+    of the search index: search should lead to the case studies themselves.
+    """
 
     src_uri: str
     title: str
     description: str
-    markdown: str
+    html: str
     updated: str = ""  # YYYY-MM-DD: the newest change among the records it lists (for the sitemap)
 
 

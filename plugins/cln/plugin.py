@@ -28,6 +28,7 @@ from .html import e
 
 HERE = os.path.dirname(__file__)
 MARKER = "<!-- cln:{} -->"
+GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
 SKIP_DIV = '<div data-md-component="skip">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
 ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
@@ -85,7 +86,8 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             files.append(File.generated(config, src_uri, content=_front(meta) + record.body))
         for page in self.plan.generated.values():
             files.append(File.generated(config, page.src_uri, content=_front(
-                {"title": e(page.title), "description": e(page.description)}) + page.markdown))
+                {"title": e(page.title), "description": e(page.description), "search": {"exclude": True}})
+                + GENERATED))
         for item in self.plan.static:
             if item.content is not None:
                 files.append(File.generated(config, item.src_uri, content=item.content))
@@ -126,6 +128,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Put the metadata panel (or player and chapters) above a record's body, the transcript below."""
+        generated = self.plan.generated.get(page.file.src_uri)
+        if generated is not None:
+            return generated.html
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
             return html

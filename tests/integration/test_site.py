@@ -1,5 +1,6 @@
 """Build small sites for real and check what a reader and a feed reader get."""
 
+import json
 import re
 
 import feedparser
@@ -83,6 +84,10 @@ def test_search_index_has_body_title_summary_author_and_organisation(build):
     index = built.read("search/search_index.json")
     for word in ("observatory", "Choose and Book in the North West", "three months", "Dr Jane Example", "Example Valley PCT"):
         assert word in index
+    # Search leads to the case study itself, not to the index pages that list it.
+    locations = {doc["location"].split("#")[0] for doc in json.loads(index)["docs"]}
+    assert "case-studies/a/" in locations
+    assert not {loc for loc in locations if loc.startswith(("topics/", "regions/", "professions/", "competencies/"))}
 
 
 def test_feed_keeps_the_newest_fifty(build):
