@@ -90,3 +90,18 @@ def test_copy_button_copies_the_feed_address(browser, base_url):
     assert tab.locator(".cln-copy__status").first.inner_text() == "Copied to the clipboard."
     assert tab.evaluate("navigator.clipboard.readText()").endswith("/podcast/feed.xml")
     context.close()
+
+
+def test_player_is_reached_and_played_from_the_keyboard(page, base_url):
+    page.goto(base_url + "podcast/cln-002-choose-and-book-north-west/", wait_until="load")
+    page.wait_for_function("document.getElementById('cln-audio').readyState >= 1", timeout=15000)
+    for _ in range(60):  # Tab through the page as a keyboard user does
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "cln-audio":
+            break
+    else:
+        raise AssertionError("the player cannot be reached with Tab")
+    page.keyboard.press("Space")
+    page.wait_for_function("!document.getElementById('cln-audio').paused", timeout=10000)
+    page.keyboard.press("Space")
+    page.wait_for_function("document.getElementById('cln-audio').paused", timeout=10000)
