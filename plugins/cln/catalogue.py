@@ -79,16 +79,21 @@ class Catalogue:
 
     def with_term(self, kind: str, slug: str) -> list[CaseStudy | Episode]:
         """Every record carrying the value ``slug`` of ``kind``, newest first."""
-        out: list[CaseStudy | Episode] = []
-        for cs in self.case_studies:
-            m = cs.meta
-            values = {"topics": m.topics, "regions": [m.region], "professions": m.professions,
-                      "competencies": m.competencies}[kind]
-            if slug in values:
-                out.append(cs)
-        if kind == "topics":
-            out.extend(e for e in self.episodes if slug in e.meta.topics)
-        return newest_first(out)
+        index = self.__dict__.get("_terms")
+        if index is None:  # built once: each record is filed under each of its values
+            index = {}
+            for cs in self.case_studies:
+                m = cs.meta
+                for kind_, values in (("topics", m.topics), ("regions", [m.region]), ("professions", m.professions),
+                                      ("competencies", m.competencies)):
+                    for value in dict.fromkeys(values):
+                        index.setdefault((kind_, value), []).append(cs)
+            for ep in self.episodes:
+                for value in dict.fromkeys(ep.meta.topics):
+                    index.setdefault(("topics", value), []).append(ep)
+            index = {key: newest_first(records) for key, records in index.items()}
+            self.__dict__["_terms"] = index
+        return list(index.get((kind, slug), []))
 
 
 def newest_first(records):

@@ -40,10 +40,13 @@ def _scalar_text(value: Any) -> Any:
     return value
 
 
+_CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _clean_text(value: Any) -> Any:
     if isinstance(value, str):
         value = " ".join(value.split())
-        if any(ord(c) < 32 or 0x7F <= ord(c) < 0xA0 for c in value):
+        if _CONTROL_RE.search(value):
             raise _custom("contains control characters; remove them")
     return value
 

@@ -134,25 +134,32 @@ def episode_item(episode: Episode, catalogue: Catalogue, here: str) -> str:
     )
 
 
-def markers(catalogue: Catalogue, here: str, feed_url: str, case_feed_url: str) -> dict[str, str]:
-    """HTML for the ``<!-- cln:... -->`` markers of hand-written pages, as seen from ``here``."""
+MARKERS = ("latest-case-studies", "all-case-studies", "topics", "episodes", "feed-url", "case-study-feed-url")
+
+
+def markers(catalogue: Catalogue, here: str, feed_url: str, case_feed_url: str,
+            names: tuple[str, ...] = MARKERS) -> dict[str, str]:
+    """HTML for the ``<!-- cln:... -->`` markers of hand-written pages, as seen from ``here``.
+
+    Only the ``names`` asked for are made: a page with the full list of case studies should
+    not pay for the others, and the others should not pay for the full list.
+    """
     tx = catalogue.taxonomy
-    topics = "".join(
-        f'<li><a href="{e(rel(here, f"topics/{t.slug}/"))}">{e(t.name)}</a> '
-        f'<span class="cln-term__count">{len(catalogue.with_term("topics", t.slug))}</span></li>'
-        for t in tx.terms["topics"]
-    )
-    episodes = catalogue.episodes
-    return {
-        "latest-case-studies": record_list(catalogue.case_studies[:5], tx, here, "No case studies yet.", level=3)
+    makers = {
+        "latest-case-studies": lambda: record_list(catalogue.case_studies[:5], tx, here, "No case studies yet.", level=3)
         + f'<p><a href="{e(rel(here, "case-studies/"))}">All case studies</a></p>',
-        "all-case-studies": record_list(catalogue.case_studies, tx, here, "No case studies yet."),
-        "topics": f'<ul class="cln-pathways">{topics}</ul>',
-        "episodes": (f'<ul class="cln-list">{"".join(episode_item(x, catalogue, here) for x in episodes)}</ul>'
-                     if episodes else '<p class="cln-empty">No episodes yet.</p>'),
-        "feed-url": copy_box(feed_url, "Podcast feed address"),
-        "case-study-feed-url": copy_box(case_feed_url, "Case-study feed address"),
+        "all-case-studies": lambda: record_list(catalogue.case_studies, tx, here, "No case studies yet."),
+        "topics": lambda: '<ul class="cln-pathways">' + "".join(
+            f'<li><a href="{e(rel(here, f"topics/{t.slug}/"))}">{e(t.name)}</a> '
+            f'<span class="cln-term__count">{len(catalogue.with_term("topics", t.slug))}</span></li>'
+            for t in tx.terms["topics"]) + "</ul>",
+        "episodes": lambda: (
+            f'<ul class="cln-list">{"".join(episode_item(x, catalogue, here) for x in catalogue.episodes)}</ul>'
+            if catalogue.episodes else '<p class="cln-empty">No episodes yet.</p>'),
+        "feed-url": lambda: copy_box(feed_url, "Podcast feed address"),
+        "case-study-feed-url": lambda: copy_box(case_feed_url, "Case-study feed address"),
     }
+    return {name: makers[name]() for name in names if name in makers}
 
 
 def copy_box(url: str, label: str) -> str:

@@ -321,6 +321,9 @@ def _mask(value: str) -> str:
     return "".join(reversed(out))
 
 
+_CANDIDATE_RE = re.compile(r"[0-9@]")
+
+
 def _matches(text: str, allowed_emails: frozenset[str]) -> list[tuple[int, int, str]]:
     """(start, end, kind) of everything that looks identifiable, overlaps resolved."""
     found: list[tuple[int, int, str]] = []
@@ -387,7 +390,13 @@ def scan(
     # One character for one, so offsets in ``norm`` are offsets in ``text``. No pattern
     # matches a newline, so working on the whole text is working line by line.
     norm = text.translate(_NORMALISE)
-    spans = _matches(norm, allowed)
+    # Every pattern needs a digit or an '@' on its own line: look only at such lines.
+    spans: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in norm.split("\n"):
+        if _CANDIDATE_RE.search(line):
+            spans += [(s + offset, e + offset, k) for s, e, k in _matches(line, allowed)]
+        offset += len(line) + 1
     if not spans:
         return []
     newlines = [n.start() for n in _NEWLINE_RE.finditer(norm)]
