@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from . import markup, privacy, transcripts
 from .audio import AudioError, AudioFacts, AudioProbe
-from .content import SLUG_RE, CaseStudy, Episode, format_clock, parse
+from .content import SLUG_RE, CaseStudy, Episode, format_clock, from_source, parse
+from .contentcache import ContentCache
 from .errors import ContentError, Problem
 from .guidlock import LOCK_NAME, GuidLock
 from .taxonomy import Taxonomy
@@ -75,6 +76,7 @@ class Catalogue:
     media: dict[str, EpisodeMedia] = field(default_factory=dict)
     allowed: list[Allowed] = field(default_factory=list)
     audio_reads: int = 0
+    from_cache: int = 0  # content files taken from the cache of checked files, unchanged since they passed
     guid_lock: GuidLock | None = None  # the published guids, checked; the build adds new ones
 
     def with_term(self, kind: str, slug: str) -> list[CaseStudy | Episode]:
@@ -142,6 +144,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
                    taxonomy: Taxonomy | None = None) -> Catalogue:
     """Read, validate and cross-check all content; raise ContentError with every problem."""
     problems: list[Problem] = []
+    cache = _content_cache(settings) if taxonomy is None else None
     try:
         taxonomy = taxonomy or Taxonomy.load(settings.taxonomy_path)
     except ContentError as exc:
@@ -157,13 +160,12 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             rel = os.path.relpath(path, settings.root).replace(os.sep, "/")
             with open(path, "rb") as fh:
                 raw = fh.read()
-            record, found, source = parse(rel, raw, kind)
+            record, found, source = _checked_file(rel, raw, kind, settings, taxonomy, cache, allowed)
             problems += found
-            if source is not None:
-                problems += _scan(rel, source.text, settings, allowed)
-                problems += _check_terms(rel, kind, source, taxonomy)
             if record is not None:
                 records[kind].append((record, source))
+    if cache is not None:
+        cache.save()
     media: dict[str, EpisodeMedia] = {}
     for episode, source in records["episode"]:
         found, item = _check_media(episode, source, settings, probe, allowed)
@@ -184,8 +186,43 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         media=media,
         allowed=sorted(allowed, key=lambda a: (a.path, a.line)),
         audio_reads=probe.reads - reads_before,
+        from_cache=cache.hits if cache is not None else 0,
         guid_lock=lock,
     )
+
+
+def _content_cache(settings: Settings) -> ContentCache | None:
+    """The cache of checked files, keyed to this taxonomy and these settings; None without a cache folder."""
+    if not settings.cache_dir:
+        return None
+    try:
+        with open(settings.taxonomy_path, "rb") as fh:
+            taxonomy_bytes = fh.read()
+    except OSError:
+        return None
+    return ContentCache.for_project(settings.cache_dir, settings.root, taxonomy_bytes, settings.network_emails)
+
+
+def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy: Taxonomy,
+                  cache: ContentCache | None, allowed: list[Allowed]):
+    """One content file parsed, validated, checked against the taxonomy and scanned; or, when
+    it passed all that before and nothing it depends on has changed, taken from the cache."""
+    hit = cache.get(rel, raw) if cache is not None else None
+    if hit is not None:
+        source, file_allowed = hit
+        record, problems = from_source(rel, source, kind)
+        if record is not None and not problems:
+            allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in file_allowed]
+            return record, [], source
+    file_allowed: list[Allowed] = []
+    record, problems, source = parse(rel, raw, kind)
+    if source is not None:
+        problems += _scan(rel, source.text, settings, file_allowed)
+        problems += _check_terms(rel, kind, source, taxonomy)
+    allowed += file_allowed
+    if cache is not None and record is not None and not problems:
+        cache.put(rel, raw, source, [(a.line, a.kind, a.reason) for a in file_allowed])
+    return record, problems, source
 
 
 def _scan(path: str, text: str, settings: Settings, allowed: list[Allowed], start_line: int = 1,

@@ -369,6 +369,12 @@ def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None,
     source, problems = read_source(path, raw)
     if source is None:
         return None, problems, None
+    record, problems = from_source(path, source, kind)
+    return record, problems, source
+
+
+def from_source(path: str, source: Source, kind: str) -> tuple[CaseStudy | Episode | None, list[Problem]]:
+    """Validate the front matter of a file already read into ``source``."""
     model = MODELS[kind]
     kind_words = "a case study" if kind == "case-study" else "an episode"
     try:
@@ -378,8 +384,7 @@ def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None,
         for error in exc.errors():
             loc, message = translate(error, model, kind_words)
             out.append(Problem(path, source.line_of(loc), field_name(loc), message))
-        return None, out, source
+        return None, out
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
     cls = CaseStudy if kind == "case-study" else Episode
-    record = cls(slug=slug, path=path, meta=meta, body=source.body, body_line=source.body_line)
-    return record, [], source
+    return cls(slug=slug, path=path, meta=meta, body=source.body, body_line=source.body_line), []

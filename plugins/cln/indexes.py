@@ -67,19 +67,39 @@ def record_item(record: CaseStudy | Episode, taxonomy: Taxonomy, here: str, leve
     )
 
 
-def record_list(records, taxonomy: Taxonomy, here: str, empty: str, level: int = 2) -> str:
-    """A list of records, or a sentence saying there are none yet."""
+def record_list(records, taxonomy: Taxonomy, here: str, empty: str, level: int = 2,
+                memo: dict | None = None) -> str:
+    """A list of records, or a sentence saying there are none yet.
+
+    ``memo`` keeps each record's entry for pages whose links to it come out the same (see
+    ``term_page``), since a record is listed on many index pages.
+    """
     if not records:
         return f'<p class="cln-empty">{e(empty)}</p>'
-    items = "".join(record_item(r, taxonomy, here, level) for r in records)
+    if memo is None:
+        items = "".join(record_item(r, taxonomy, here, level) for r in records)
+    else:
+        parts = []
+        for r in records:
+            item = memo.get(r.path)
+            if item is None:
+                item = memo[r.path] = record_item(r, taxonomy, here, level)
+            parts.append(item)
+        items = "".join(parts)
     return f'<ul class="cln-list">{items}</ul>'
 
 
-def term_page(catalogue: Catalogue, kind: str, slug: str) -> GeneratedPage:
-    """/<kind>/<slug>/: every published record with that value, newest first."""
+def term_page(catalogue: Catalogue, kind: str, slug: str, memos: dict | None = None) -> GeneratedPage:
+    """/<kind>/<slug>/: every published record with that value, newest first.
+
+    ``memos`` (by kind) lets pages share list entries: from /topics/a/ and /topics/b/ the links
+    to a case study and to its region are the same. Not so for regions, where a record's own
+    region page links to itself differently, so region pages build their entries afresh.
+    """
     term = catalogue.taxonomy.get(kind, slug)
     here = f"{kind}/{slug}/"
     records = catalogue.with_term(kind, slug)
+    memo = memos.setdefault(kind, {}) if memos is not None and kind != "regions" else None
     what = "case studies and episodes" if kind == "topics" else "case studies"
     count = f"{len(records)} {'item' if len(records) == 1 else 'items'}"
     plural, _ = KIND_TITLES[kind]
@@ -87,7 +107,8 @@ def term_page(catalogue: Catalogue, kind: str, slug: str) -> GeneratedPage:
         f"<h1>{e(term.name)}</h1>\n\n"
         f'<p class="cln-lead">{e(term.description)}</p>\n'
         f'<p class="cln-count">{count} · <a href="{e(rel(here, f"{kind}/"))}">All {plural.lower()}</a></p>\n\n'
-        + record_list(records, catalogue.taxonomy, here, f"No {what} yet. Be the first: see how to contribute.")
+        + record_list(records, catalogue.taxonomy, here, f"No {what} yet. Be the first: see how to contribute.",
+                      memo=memo)
         + "\n"
     )
     return GeneratedPage(f"{kind}/{slug}.md", term.name, term.description, body, newest_change(records))
@@ -112,10 +133,11 @@ def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:
 
 def all_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     """Every generated index page."""
-    pages = []
+    pages: list[GeneratedPage] = []
+    memos: dict[str, dict] = {}
     for kind, _, _ in KINDS:
         pages.append(kind_index(catalogue, kind))
-        pages += [term_page(catalogue, kind, t.slug) for t in catalogue.taxonomy.terms[kind]]
+        pages += [term_page(catalogue, kind, t.slug, memos) for t in catalogue.taxonomy.terms[kind]]
     return pages
 
 

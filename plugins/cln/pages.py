@@ -105,3 +105,42 @@ def transcript_section(media: EpisodeMedia) -> str:
         paras.append(f"<p>{stamp}{who}{e(cue.text)}</p>")
     return f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>{"".join(paras)}</section>'
 
+
+
+# Search reads each page's HTML with a parser written in Python, at a cost that grows with the
+# number of tags. So search is given the same words as the page in far fewer tags: one
+# paragraph for the metadata panel, one per speaker's turn in the transcript. Readers get the
+# full markup (the plugin swaps it in once search has read the page).
+
+def _names(catalogue: Catalogue, kind: str, slugs: list[str]) -> str:
+    return ", ".join(catalogue.taxonomy.get(kind, slug).name for slug in slugs)
+
+
+def case_study_search_head(cs: CaseStudy, catalogue: Catalogue) -> str:
+    """The words of the title, summary, metadata panel and outcomes, for the search index."""
+    m = cs.meta
+    words = ["By " + "; ".join(", ".join(x for x in (a.name, a.role, a.organisation) if x) for a in m.authors),
+             _names(catalogue, "regions", [m.region]), _names(catalogue, "topics", m.topics)]
+    if m.professions:
+        words.append(_names(catalogue, "professions", m.professions))
+    if m.competencies:
+        words.append(_names(catalogue, "competencies", m.competencies))
+    if m.contact:
+        words.append(f"Contact {m.contact}")
+    words += [f"{o.measure}: {o.before} to {o.after}" + (f" ({o.period})" if o.period else "") for o in m.outcomes]
+    return f"<h1>{e(m.title)}</h1>\n<p>{e(m.summary)}</p>\n<p>{e('. '.join(words))}</p>"
+
+
+def episode_search_head(ep: Episode, catalogue: Catalogue) -> str:
+    """The words of an episode's title, summary, guests, topics and chapters, for the search index."""
+    m = ep.meta
+    words = [", ".join(g.name + (f", {g.role}" if g.role else "") for g in m.guests),
+             _names(catalogue, "topics", m.topics), "; ".join(c.title for c in m.chapters)]
+    return (f"<h1>{e(m.title)}</h1>\n<p>{e(m.summary)}</p>\n<p>{e('. '.join(w for w in words if w))}</p>\n"
+            '<h2 id="show-notes">Show notes</h2>')
+
+
+def transcript_search(media: EpisodeMedia) -> str:
+    """The transcript's words, a paragraph per turn, for the search index."""
+    paras = "".join(f"<p>{e(cue.speaker + ': ' if cue.speaker else '')}{e(cue.text)}</p>" for cue in media.cues)
+    return f'<h2 id="transcript">Transcript</h2>{paras}'

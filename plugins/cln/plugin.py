@@ -45,6 +45,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         """Reset per-build state, load and validate all content, register templates and assets."""
         self.root = os.path.dirname(os.path.abspath(config.config_file_path))
         self.notes: dict[str, str] = {}
+        self.swaps: dict[str, tuple[str, str, str, str]] = {}
         cfg = self.config
         self.info = site.SiteInfo(
             site_name=config.site_name,
@@ -88,11 +89,13 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             files.append(File.generated(config, page.src_uri, content=_front(
                 {"title": e(page.title), "description": e(page.description), "search": {"exclude": True}})
                 + GENERATED))
+        cache = os.path.realpath(os.path.join(self.root, self.config.cache_dir)) + os.sep
         for item in self.plan.static:
             if item.content is not None:
                 files.append(File.generated(config, item.src_uri, content=item.content))
             else:
-                files.append(File.generated(config, item.src_uri, abs_src_path=item.abs_src_path))
+                cls = _LinkedFile if os.path.realpath(item.abs_src_path).startswith(cache) else File
+                files.append(cls.generated(config, item.src_uri, abs_src_path=item.abs_src_path))
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=os.path.join(HERE, "assets", os.path.basename(asset))))
         return files
@@ -127,11 +130,34 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
             return self._fill_markers(html, page, config)
+        # Search gets the page's words in few tags (see pages.py); on_page_context, after search
+        # has read them, swaps in the full header and transcript.
         head = site.header_html(record, self.catalogue, self.plan)
         if isinstance(record, Episode):
             self.notes[record.slug] = html
-            return head + html + pages.transcript_section(self.catalogue.media[record.slug])
-        return head + html
+            media = self.catalogue.media[record.slug]
+            light_head, light_tail = pages.episode_search_head(record, self.catalogue), pages.transcript_search(media)
+            tail = pages.transcript_section(media)
+        else:
+            light_head, light_tail = pages.case_study_search_head(record, self.catalogue), ""
+            tail = ""
+        self.swaps[page.file.src_uri] = (light_head, light_tail, head, tail)
+        return light_head + html + light_tail
+
+    @event_priority(-100)  # after Material's search plugin has read the page
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        """Give readers the full header and transcript in place of the words search was given."""
+        swap = self.swaps.pop(page.file.src_uri, None)
+        if swap is not None and page.content is not None:
+            light_head, light_tail, head, tail = swap
+            content = page.content
+            if content.startswith(light_head) and content.endswith(light_tail):
+                body = content[len(light_head):len(content) - len(light_tail)]
+            else:  # another plugin changed the page: swap the parts wherever they are
+                body = content.replace(light_head, "", 1)
+                body = body[::-1].replace(light_tail[::-1], "", 1)[::-1] if light_tail else body
+            page.content = head + body + tail
+        return context
 
     def _fill_markers(self, html: str, page: Page, config: MkDocsConfig) -> str:
         """Fill the ``<!-- cln:... -->`` markers of hand-written pages with generated HTML.
@@ -182,6 +208,26 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             if os.path.exists(path):
                 server.watch(path)
         return server
+
+
+class _LinkedFile(File):
+    """A file from the plugin's cache (the tagged MP3s), hard-linked into the site instead of copied.
+
+    Files in the cache are only ever replaced (a new file renamed over the old), never written
+    in place, so a link can never change a site that is already built.
+    """
+
+    def copy_file(self, dirty: bool = False) -> None:
+        if dirty and not self.is_modified():
+            return
+        output = self.abs_dest_path
+        try:
+            os.makedirs(os.path.dirname(output), exist_ok=True)
+            if os.path.lexists(output):
+                os.remove(output)
+            os.link(self.abs_src_path, output)
+        except OSError:  # another file system, or links not allowed: copy
+            super().copy_file(dirty)
 
 
 def _front(meta: dict) -> str:

@@ -33,6 +33,7 @@ def test_case_studies_indexes_and_feed(build):
     assert "<caption>Measured outcomes</caption>" in page and "<td>4th</td><td>1st</td><td>three months</td>" in page
     assert "<strong>telehealth</strong>" in page
     assert page.count("<h1") == 1
+    assert page.count("Dr Jane Example") == 1  # the words given to search are not shown as well
 
     # Topic index: newest first, with date, region and summary.
     topic = built.read("topics/health-informatics/index.html")
@@ -82,7 +83,8 @@ def test_search_index_has_body_title_summary_author_and_organisation(build):
     built = build({"case_studies/a.md": case_study(body="The quality observatory published dashboards.")})
     assert built.returncode == 0, built.output
     index = built.read("search/search_index.json")
-    for word in ("observatory", "Choose and Book in the North West", "three months", "Dr Jane Example", "Example Valley PCT"):
+    for word in ("observatory", "Choose and Book in the North West", "three months", "Dr Jane Example", "Example Valley PCT",
+                 "National ranking for Choose and Book", "Influencing change"):
         assert word in index
     # Search leads to the case study itself, not to the index pages that list it.
     locations = {doc["location"].split("#")[0] for doc in json.loads(index)["docs"]}

@@ -18,7 +18,8 @@ PODCAST = "https://podcastindex.org/namespace/1.0"
 
 def _el(parent, ns: str, tag: str, value: str | None = None, **attrs: str | None):
     """Append <ns:tag attrs>value</ns:tag> to parent (attributes that are None are left out)."""
-    node = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None})
+    node = etree.SubElement(parent, f"{{{ns}}}{tag}", {k: v for k, v in attrs.items() if v is not None}
+                            if attrs else None)
     if value is not None:
         node.text = value
     return node

@@ -1,0 +1,178 @@
+"""A signed cache of content files that passed every check, so an unchanged rebuild skips
+reading YAML and scanning text.
+
+An entry is used only when the file's bytes, the taxonomy, the network's own e-mail
+addresses and this package's code are all exactly as they were when the file passed;
+anything else means the file is checked again in full. Files with problems are never
+cached.
+
+The cache sits in the project (``.cache/cln/content.json``), where a pull request could
+plant one that says a file with patient data is clean. So the cache is signed with a key
+kept outside the project, in the user's own cache folder: a cache this machine did not
+write is ignored. Without a usable key nothing is cached and every file is checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+from typing import Any
+
+from .yamlsource import Source
+
+FORMAT = 1
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+_code_hash: str | None = None
+
+
+def code_hash() -> str:
+    """A hash of this package's Python code: a new version of the checks invalidates the cache."""
+    global _code_hash
+    if _code_hash is None:
+        digest = hashlib.sha256()
+        for folder, dirs, names in sorted(os.walk(_PACKAGE)):
+            dirs.sort()
+            for name in sorted(names):
+                if name.endswith(".py"):
+                    path = os.path.join(folder, name)
+                    digest.update(os.path.relpath(path, _PACKAGE).encode() + b"\0")
+                    with open(path, "rb") as fh:
+                        digest.update(hashlib.sha256(fh.read()).digest())
+        _code_hash = digest.hexdigest()
+    return _code_hash
+
+
+def key_path() -> str:
+    """Where the signing key lives: the user's cache folder, never the project."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "cln-site", "cache-key")
+
+
+def _key() -> bytes | None:
+    """The signing key, made on first use; None when it can be neither read nor made."""
+    path = key_path()
+    try:
+        with open(path, "rb") as fh:
+            key = fh.read()
+        if len(key) >= 32:
+            return key
+    except OSError:
+        pass
+    try:
+        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
+        key = secrets.token_bytes(32)
+        fd = os.open(path + f".{os.getpid()}", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(key)
+        os.replace(path + f".{os.getpid()}", path)
+        return key
+    except OSError:
+        return None
+
+
+class _CachedSource(Source):
+    """A source from the cache: its key lines are unpacked only if a message needs one."""
+
+    pending: list | None = None
+
+    def line_of(self, loc: tuple) -> int:
+        if self.pending is not None:
+            self.lines.update((tuple(key), line) for key, line in self.pending)
+            self.pending = None
+        return super().line_of(loc)
+
+
+def _digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+class ContentCache:
+    """Checked files by project-relative path: the front matter's data, key lines and allowed findings."""
+
+    def __init__(self, path: str | None, fingerprint: str):
+        self.path = path
+        self.fingerprint = fingerprint
+        self.hits = 0
+        self._key = _key() if path else None
+        self._old: dict[str, Any] = {}
+        self._new: dict[str, Any] = {}
+        if self._key is None:
+            return
+        try:
+            with open(path, "rb") as fh:
+                signature, _, payload = fh.read().partition(b"\n")
+        except OSError:
+            return
+        expected = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
+        if not hmac.compare_digest(signature, expected):
+            return  # written elsewhere, or tampered with: check everything
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            return
+        if isinstance(data, dict) and data.get("fingerprint") == fingerprint and isinstance(data.get("files"), dict):
+            self._old = data["files"]
+
+    @classmethod
+    def for_project(cls, cache_dir: str | None, root: str, taxonomy_bytes: bytes,
+                    network_emails: tuple[str, ...]) -> ContentCache:
+        digest = hashlib.sha256()
+        for part in (str(FORMAT).encode(), code_hash().encode(), taxonomy_bytes,
+                     json.dumps(sorted(e.strip().lower() for e in network_emails)).encode()):
+            digest.update(hashlib.sha256(part).digest())
+        path = os.path.join(root, cache_dir, "content.json") if cache_dir else None
+        return cls(path, digest.hexdigest())
+
+    def get(self, rel: str, raw: bytes) -> tuple[Source, list[tuple[int, str, str]]] | None:
+        """The source (front matter data, body and key lines) and allowed findings of an unchanged file."""
+        entry = self._old.get(rel)
+        if not entry or entry.get("digest") != _digest(raw):
+            return None
+        try:
+            text = raw.decode("utf-8").removeprefix("\ufeff")
+            source = _CachedSource(rel, entry["data"], text[entry["body_start"]:], entry["body_line"], text)
+            source.pending = entry["lines"]
+            allowed = [(int(line), str(kind), str(reason)) for line, kind, reason in entry["allowed"]]
+        except (KeyError, TypeError, ValueError, UnicodeDecodeError):
+            return None
+        self._new[rel] = entry
+        self.hits += 1
+        return source, allowed
+
+    def put(self, rel: str, raw: bytes, source: Source, allowed: list[tuple[int, str, str]]) -> None:
+        """Remember a file that passed every check."""
+        if self._key is None:
+            return
+        try:  # only plain JSON data round-trips exactly; anything else is simply not cached
+            data = json.loads(json.dumps(source.data))
+        except (TypeError, ValueError):
+            return
+        if data != source.data:
+            return
+        self._new[rel] = {
+            "digest": _digest(raw),
+            "data": data,
+            "body_start": len(source.text) - len(source.body),
+            "body_line": source.body_line,
+            "lines": [[list(loc), line] for loc, line in source.lines.items()],
+            "allowed": [list(a) for a in allowed],
+        }
+
+    def save(self) -> None:
+        """Write the cache back when it changed: new files in, files gone out."""
+        if self._key is None or self.path is None or self._new == self._old:
+            return
+        payload = json.dumps({"fingerprint": self.fingerprint, "files": self._new}, ensure_ascii=False,
+                             sort_keys=True, separators=(",", ":")).encode("utf-8")
+        signature = hmac.new(self._key, payload, hashlib.sha256).hexdigest().encode()
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = f"{self.path}.{os.getpid()}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(signature + b"\n" + payload)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass  # a cache that cannot be written costs time, never correctness
