@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import markup, privacy, transcripts
 from .audio import AudioError, AudioFacts, AudioProbe
-from .content import SLUG_RE, CaseStudy, Episode, format_clock, from_source, parse
+from .content import SLUG_RE, CaseStudy, Episode, format_clock, make_record, parse
 from .contentcache import ContentCache
 from .errors import ContentError, Problem
 from .guidlock import LOCK_NAME, GuidLock
@@ -209,11 +209,9 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
     it passed all that before and nothing it depends on has changed, taken from the cache."""
     hit = cache.get(rel, raw) if cache is not None else None
     if hit is not None:
-        source, file_allowed = hit
-        record, problems = from_source(rel, source, kind)
-        if record is not None and not problems:
-            allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in file_allowed]
-            return record, [], source
+        meta, body, body_line, source, file_allowed = hit
+        allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in file_allowed]
+        return make_record(rel, kind, meta, body, body_line), [], source
     file_allowed: list[Allowed] = []
     record, problems, source = parse(rel, raw, kind)
     if source is not None:
@@ -221,7 +219,7 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
         problems += _check_terms(rel, kind, source, taxonomy)
     allowed += file_allowed
     if cache is not None and record is not None and not problems:
-        cache.put(rel, raw, source, [(a.line, a.kind, a.reason) for a in file_allowed])
+        cache.put(rel, raw, record.meta, source, [(a.line, a.kind, a.reason) for a in file_allowed])
     return record, problems, source
 
 

@@ -385,6 +385,11 @@ def from_source(path: str, source: Source, kind: str) -> tuple[CaseStudy | Episo
             loc, message = translate(error, model, kind_words)
             out.append(Problem(path, source.line_of(loc), field_name(loc), message))
         return None, out
+    return make_record(path, kind, meta, source.body, source.body_line), []
+
+
+def make_record(path: str, kind: str, meta: CaseStudyMeta | EpisodeMeta, body: str, body_line: int) -> CaseStudy | Episode:
+    """A record from validated front matter and its body."""
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
     cls = CaseStudy if kind == "case-study" else Episode
-    return cls(slug=slug, path=path, meta=meta, body=source.body, body_line=source.body_line), []
+    return cls(slug=slug, path=path, meta=meta, body=body, body_line=body_line)

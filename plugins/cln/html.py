@@ -40,6 +40,7 @@ def long_date(day: dt.date | dt.datetime) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+@lru_cache(maxsize=8192)
 def time_tag(day: dt.date | dt.datetime) -> str:
     """A <time> element with a machine-readable date."""
     iso = day.date().isoformat() if isinstance(day, dt.datetime) else day.isoformat()

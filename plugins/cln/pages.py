@@ -13,10 +13,18 @@ DRAFT_BANNER = ('<p class="cln-draft" role="note"><strong>Draft.</strong> This p
 
 
 def _links(catalogue: Catalogue, kind: str, slugs: list[str], here: str) -> str:
-    tx = catalogue.taxonomy
-    return ", ".join(
-        f'<a href="{e(rel(here, f"{kind}/{slug}/"))}">{e(tx.get(kind, slug).name)}</a>' for slug in slugs
-    )
+    # Record pages live under case-studies/ or podcast/, never under an index, so a link to a
+    # value reads the same from every page of one folder: make each once per catalogue.
+    memo = catalogue.__dict__.setdefault("_links", {})
+    folder = here.split("/", 1)[0]
+    out = []
+    for slug in slugs:
+        link = memo.get((folder, kind, slug))
+        if link is None:
+            name = catalogue.taxonomy.get(kind, slug).name
+            link = memo[(folder, kind, slug)] = f'<a href="{e(rel(here, f"{kind}/{slug}/"))}">{e(name)}</a>'
+        out.append(link)
+    return ", ".join(out)
 
 
 def _author(author) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
+import pickle
 
 import pytest
 
@@ -50,29 +50,52 @@ def test_a_changed_file_is_checked_again(project):
 
 
 def test_a_planted_cache_that_calls_a_file_with_patient_data_clean_is_ignored(project, tmp_path, monkeypatch):
-    """A pull request could add .cache/cln/content.json; it is not signed with this machine's key."""
+    """A pull request could add .cache/cln/content.pickle; it is not signed with this machine's key."""
     root = project({"case_studies/a.md": case_study("First")})
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "attacker"))
     load_catalogue(settings(root))  # the attacker's clean build, signed with the attacker's key
     bad = case_study("First", body=f"Patient {NHS_TEST_NUMBER} was seen.").encode()
-    cache = root / ".cache/cln/content.json"
-    signature, _, payload = cache.read_bytes().partition(b"\n")
-    data = json.loads(payload)
+    cache = root / ".cache/cln/content.pickle"
+    _, _, payload = cache.read_bytes().partition(b"\n")
+    data = pickle.loads(payload)
     data["files"]["case_studies/a.md"]["digest"] = hashlib.blake2b(bad, digest_size=20).hexdigest()
-    payload = json.dumps(data).encode()
+    payload = pickle.dumps(data)
     attacker_key = (tmp_path / "attacker/cln-site/cache-key").read_bytes()
     cache.write_bytes(hmac.new(attacker_key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
     (root / "case_studies/a.md").write_bytes(bad)
+    # With the attacker's key the forged entry would be used: the forgery is a real one.
+    assert load_catalogue(settings(root)).from_cache == 1
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "ci"))  # CI, or a reviewer's machine
     problems = messages(root)
     assert len(problems) == 1 and "NHS number" in problems[0]
 
 
+def test_an_unsigned_cache_is_never_unpickled(project, tmp_path):
+    root = project({"case_studies/a.md": case_study("First")})
+    load_catalogue(settings(root))
+    marker = tmp_path / "pwned"
+    cache = root / ".cache/cln/content.pickle"
+    payload = pickle.dumps(Boom(str(marker)))
+    cache.write_bytes(b"0" * 64 + b"\n" + payload)
+    assert load_catalogue(settings(root)).from_cache == 0
+    assert not marker.exists()
+
+
+class Boom:
+    """A pickle that would run code when loaded."""
+
+    def __init__(self, path: str):
+        self.path = path
+
+    def __reduce__(self):
+        return (open, (self.path, "w"))
+
+
 def test_a_cache_edited_by_hand_is_ignored(project):
     root = project({"case_studies/a.md": case_study("First")})
     load_catalogue(settings(root))
-    cache = root / ".cache/cln/content.json"
-    cache.write_bytes(cache.read_bytes().replace(b'"First"', b'"Changed"'))
+    cache = root / ".cache/cln/content.pickle"
+    cache.write_bytes(cache.read_bytes().replace(b"First", b"Fir5t"))
     again = load_catalogue(settings(root))
     assert again.from_cache == 0 and again.case_studies[0].meta.title == "First"
 
