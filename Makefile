@@ -63,7 +63,7 @@ audio: $(STAMP) system-deps
 art: $(STAMP)
 	$(BIN)/python scripts/make_art.py
 
-## bench: time our build against plain MkDocs Material at 100, 1,000 and 3,000 case studies (about 10 minutes)
+## bench: time our build against plain MkDocs Material at 100, 1,000 and 3,000 case studies (about 15 minutes)
 bench: $(STAMP) system-deps
 	$(BIN)/python scripts/bench.py
 

@@ -20,6 +20,7 @@ PAGES = {
     "about": "about/",
     "contribute": "contribute/",
     "accessibility statement": "accessibility/",
+    "performance": "performance/",
 }
 
 
@@ -105,3 +106,17 @@ def test_player_is_reached_and_played_from_the_keyboard(page, base_url):
     page.wait_for_function("!document.getElementById('cln-audio').paused", timeout=10000)
     page.keyboard.press("Space")
     page.wait_for_function("document.getElementById('cln-audio').paused", timeout=10000)
+
+
+@pytest.mark.parametrize("name", ["case study", "performance"])
+def test_tables_that_scroll_sideways_on_a_phone_can_be_reached_by_keyboard(page, base_url, name):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(base_url + PAGES[name])
+    wraps = page.locator(".md-typeset__scrollwrap")
+    assert wraps.count() >= 1
+    scrolling = page.evaluate("""() => Array.from(document.querySelectorAll('.md-typeset__scrollwrap'))
+        .filter(w => w.scrollWidth > w.clientWidth + 1)
+        .map(w => [w.getAttribute('tabindex'), w.getAttribute('role'), w.getAttribute('aria-label')])""")
+    assert scrolling, "expected a table wider than a phone's screen"
+    assert all(tab == "0" and role == "region" and label for tab, role, label in scrolling), scrolling
+    assert axe_violations(page) == []
