@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, WOAF, CTOCFlags
 
@@ -21,7 +22,15 @@ COVER_SIZE = 600  # pixels: enough for a phone's now-playing screen, about 40 KB
 
 
 def cover_jpeg(path: str) -> bytes:
-    """The show or episode art as a small square JPEG for the MP3's APIC frame."""
+    """The show or episode art as a small square JPEG for the MP3's APIC frame.
+
+    Made once per version of the art file, however many episodes carry it."""
+    stat = os.stat(path)
+    return _cover_jpeg(os.path.abspath(path), stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=16)
+def _cover_jpeg(path: str, size: int, mtime_ns: int) -> bytes:
     import io
 
     from PIL import Image
