@@ -217,10 +217,45 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
     if source is not None:
         problems += _scan(rel, source.text, settings, file_allowed)
         problems += _check_terms(rel, kind, source, taxonomy)
+        if isinstance(source.data, dict) and source.data.get("draft") is not True:  # in the same run as the rest
+            problems += _check_placeholders(rel, source)
     allowed += file_allowed
     if cache is not None and record is not None and not problems:
         cache.put(rel, raw, record.meta, source, [(a.line, a.kind, a.reason) for a in file_allowed])
     return record, problems, source
+
+
+# The example values that `cln new` writes into a new file: fine in a draft, never published.
+PLACEHOLDERS = frozenset({
+    "Write one or two sentences here.", "Your Name", "Your role", "Your organisation",
+    "What you measured", "value before", "value after", "Guest Name", "Their role",
+})
+PLACEHOLDER_BODY = "Show notes in Markdown: what the episode covers, and links to related case studies."
+
+
+def _check_placeholders(path: str, source) -> list[Problem]:
+    """A file about to be published still holding the scaffold's example text."""
+    problems = []
+
+    def walk(value, loc: tuple) -> None:
+        if isinstance(value, str) and value.strip() in PLACEHOLDERS:
+            label = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
+            problems.append(Problem(path, source.line_of(loc), label,
+                                    f"still has the example text '{value.strip()}' from `cln new`; write your own, "
+                                    "or keep 'draft: true' until it is ready"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, loc + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, loc + (i,))
+
+    walk(source.data, ())
+    if PLACEHOLDER_BODY in source.body:
+        line = source.body_line + source.body[:source.body.index(PLACEHOLDER_BODY)].count("\n")
+        problems.append(Problem(path, line, "body", "still has the example show notes from `cln new`; "
+                                                    "write your own, or keep 'draft: true' until it is ready"))
+    return problems
 
 
 def _scan(path: str, text: str, settings: Settings, allowed: list[Allowed], start_line: int = 1,

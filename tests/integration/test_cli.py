@@ -38,10 +38,23 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     assert cln(root, "check").returncode == 0
     assert not (run_build(root).site / "case-studies/falls-clinic-in-a-care-home-a-pilot").exists()
 
+    # Published with the scaffold's example text still in it: refused, each one named.
+    path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    unfilled = cln(root, "check", str(path))
+    assert unfilled.returncode == 1
+    for line in (":4: summary: still has the example text 'Write one or two sentences here.'",
+                 ":13: authors[0].name: still has the example text 'Your Name'",
+                 ":18: outcomes[0].before: still has the example text 'value before'"):
+        assert "case_studies/falls-clinic-in-a-care-home-a-pilot.md" + line in unfilled.stdout, unfilled.stdout
+    assert "or keep 'draft: true' until it is ready" in unfilled.stdout
+
     filled = (text.replace("Write one or two sentences here.", "A nurse-led falls clinic visited three care homes.")
-              .replace("Your Name", "Sister Example Falls").replace("draft: true", "draft: false"))
+              .replace("Your Name", "Sister Example Falls").replace("Your role", "Falls specialist nurse")
+              .replace("Your organisation", "Example Community Trust").replace("What you measured", "Falls a month")
+              .replace("value before", "12").replace("value after", "7").replace("draft: true", "draft: false"))
     path.write_text(filled + "\nThe clinic ran every fortnight.\n", encoding="utf-8")
-    assert cln(root, "check", str(path)).returncode == 0
+    checked = cln(root, "check", str(path))
+    assert checked.returncode == 0, checked.stdout
     built = run_build(root)
     assert built.returncode == 0, built.output
     assert "Sister Example Falls" in built.read("case-studies/falls-clinic-in-a-care-home-a-pilot/index.html")
@@ -154,3 +167,16 @@ def test_the_committed_json_schemas_are_up_to_date(tmp_path):
     schema = json.loads((tmp_path / "case-study.schema.json").read_text())
     assert "north-west" in json.dumps(schema)  # slugs autocomplete in the editor
     assert set(schema["required"]) >= {"title", "summary", "date", "region", "topics", "authors"}
+
+
+def test_every_example_value_the_scaffolds_write_is_refused_when_published():
+    """The list of example values the check refuses stays in step with what `cln new` writes."""
+    from cln.catalogue import PLACEHOLDER_BODY, PLACEHOLDERS
+    from cln.cli import case_study_template, episode_template
+
+    written = case_study_template("T", "2026-01-01", "t") + episode_template("T", "2026-01-01", "t")
+    assert all(value in written for value in PLACEHOLDERS | {PLACEHOLDER_BODY})
+    for line in written.splitlines():
+        value = line.split("#")[0].split(":", 1)[-1].strip().strip('"').strip()
+        if value.lower().startswith(("your", "value ", "their", "guest name", "what you", "write one")):
+            assert value in PLACEHOLDERS, line
