@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from . import markup, privacy, transcripts
 from .audio import AudioError, AudioFacts, AudioProbe
-from .content import SLUG_RE, CaseStudy, Episode, format_clock, make_record, parse
+from .content import SLUG_RE, CaseStudy, Episode, field_name, format_clock, make_record, parse
 from .contentcache import ContentCache
 from .errors import ContentError, Problem
 from .guidlock import LOCK_NAME, GuidLock
@@ -239,8 +239,7 @@ def _check_placeholders(path: str, source) -> list[Problem]:
 
     def walk(value, loc: tuple) -> None:
         if isinstance(value, str) and value.strip() in PLACEHOLDERS:
-            label = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else p) for i, p in enumerate(loc))
-            problems.append(Problem(path, source.line_of(loc), label,
+            problems.append(Problem(path, source.line_of(loc), field_name(loc),
                                     f"still has the example text '{value.strip()}' from `cln new`; write your own, "
                                     "or keep 'draft: true' until it is ready"))
         elif isinstance(value, dict):
