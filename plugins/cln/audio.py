@@ -50,7 +50,7 @@ def _last_frame_complete(data: bytes) -> bool:
         end -= 128
     frames = 0
     while pos + 4 <= end:
-        b1, b2, b3 = data[pos + 1], data[pos + 2], data[pos + 3]
+        b1, b2 = data[pos + 1], data[pos + 2]
         version, layer = (b1 >> 3) & 3, (b1 >> 1) & 3
         bitrate_index, rate_index = b2 >> 4, (b2 >> 2) & 3
         if data[pos] != 0xFF or b1 & 0xE0 != 0xE0 or version == 1 or layer != 1 \
