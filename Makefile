@@ -24,9 +24,7 @@ $(TEST_STAMP): $(STAMP)
 
 ## build: install, then build the site into site/ (the old site stays if the build fails)
 build: $(STAMP)
-	rm -rf .site-tmp
-	$(BIN)/mkdocs build --strict --site-dir .site-tmp
-	rm -rf site && mv .site-tmp site
+	$(BIN)/mkdocs build --strict
 	@echo "Built site/ ($$(du -sh site | cut -f1))"
 
 ## serve: live preview at http://127.0.0.1:8000/ with drafts, reloading on every change

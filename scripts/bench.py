@@ -468,12 +468,14 @@ def in_process_build(project: Path, site: Path, profiler: cProfile.Profile | Non
         else:
             mkdocs_build.build(config)
         total = time.perf_counter() - start
+        # Measured before on_shutdown, which swaps the build folder the pages were written to into site/.
+        result = {kind: (seconds, len(dests), sum(os.path.getsize(d) for d in dests.values() if os.path.exists(d)))
+                  for kind, (seconds, dests) in kinds.items()}
         config.plugins.on_shutdown()
     finally:
         mkdocs_build._populate_page, mkdocs_build._build_page = originals
         os.chdir(cwd)
-    return total, {kind: (seconds, len(dests), sum(os.path.getsize(d) for d in dests.values() if os.path.exists(d)))
-                   for kind, (seconds, dests) in kinds.items()}
+    return total, result
 
 
 def profile(n: int, mp3s: list[tuple[Path, float]], top: int = 25) -> None:

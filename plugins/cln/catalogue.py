@@ -9,15 +9,17 @@ returns a :class:`Catalogue` or raises one :class:`ContentError` listing every p
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 
-from . import markup, privacy, transcripts
+from . import privacy, published, transcripts
 from .audio import AudioError, AudioFacts, AudioProbe
 from .content import SLUG_RE, CaseStudy, Episode, field_name, format_clock, make_record, parse
 from .contentcache import ContentCache
 from .errors import ContentError, Problem
 from .guidlock import LOCK_NAME, GuidLock
-from .taxonomy import Taxonomy
+from .render import MarkdownSettings
+from .taxonomy import RESERVED_SLUGS, Taxonomy
 
 ART_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}
 
@@ -30,6 +32,8 @@ class Settings:
     include_drafts: bool = False
     network_emails: tuple[str, ...] = ()
     cache_dir: str | None = None
+    markdown: MarkdownSettings = MarkdownSettings()
+    docs_dir: str = "docs"
 
     @property
     def case_studies_dir(self) -> str:
@@ -103,36 +107,56 @@ def newest_first(records):
     return sorted(records, key=lambda r: (-r.published.timestamp(), r.slug))
 
 
+MARKDOWN_EXTENSIONS = (".md", ".markdown", ".mdown", ".mkd")
+
+
 def content_files(folder: str, root: str) -> tuple[list[str], list[Problem]]:
     """The Markdown content files of a folder, skipping names that start with '_' or '.'.
 
-    Symbolic links that point outside the project are refused.
+    A Markdown file the site would not publish is an error that says where it should be:
+    one in a subfolder, one ending in ``.MD`` or ``.markdown``, one whose name is not a slug
+    or is reserved for an address of the site (``index``). Symbolic links that point outside
+    the project are refused.
     """
     if not os.path.isdir(folder):
         return [], []
     files, problems = [], []
     real_root = os.path.realpath(root)
-    for name in sorted(os.listdir(folder)):
-        if name.startswith(("_", ".")) or not name.endswith(".md"):
-            continue
-        path = os.path.join(folder, name)
-        rel = os.path.relpath(path, root)
-        if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
-            problems.append(Problem(rel, 0, "", "is a link to a file outside the project; content must be a real file here"))
-            continue
-        if not os.path.isfile(path):
-            continue
-        slug = name[:-3]
-        if not SLUG_RE.match(slug):
-            problems.append(Problem(rel, 0, "", f"file name '{name}' should be lowercase letters, digits and hyphens, "
-                                                f"e.g. '{_slugish(slug)}.md'"))
-            continue
-        files.append(path)
+    top = os.path.relpath(folder, root).replace(os.sep, "/")
+    for here, dirs, names in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(("_", ".")))
+        for name in sorted(names):
+            stem, ext = os.path.splitext(name)
+            if name.startswith(("_", ".")) or ext.lower() not in MARKDOWN_EXTENSIONS:
+                continue
+            path = os.path.join(here, name)
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            slug = _slugish(stem)
+            if here != folder:
+                problems.append(Problem(rel, 0, "", f"is in a subfolder, where the site does not look; "
+                                                    f"move it to {top}/{slug}.md"))
+                continue
+            if ext != ".md":
+                problems.append(Problem(rel, 0, "", f"ends in '{ext}'; the site reads only '.md': rename it to {top}/{slug}.md"))
+                continue
+            if os.path.islink(path) and not _inside(os.path.realpath(path), real_root):
+                problems.append(Problem(rel, 0, "", "is a link to a file outside the project; content must be a real file here"))
+                continue
+            if not os.path.isfile(path):
+                continue
+            if not SLUG_RE.match(stem):
+                problems.append(Problem(rel, 0, "", f"file name {stem!r} should be lowercase letters, digits and hyphens, "
+                                                    f"e.g. '{slug}.md'"))
+                continue
+            if stem in RESERVED_SLUGS:
+                problems.append(Problem(rel, 0, "", f"'{stem}' is the name of an address the site uses itself; "
+                                                    f"choose a name that says what the page is about, e.g. '{stem}-2009.md'"))
+                continue
+            files.append(path)
     return files, problems
 
 
 def _slugish(text: str) -> str:
-    import re
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-case-study"
 
 
@@ -153,6 +177,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
     reads_before = probe.reads
     allowed: list[Allowed] = []
     records: dict[str, list] = {"case-study": [], "episode": []}
+    links: dict[str, list[tuple[int, str]]] = {}
     for kind, folder in (("case-study", settings.case_studies_dir), ("episode", settings.podcasts_dir)):
         paths, found = content_files(folder, settings.root)
         problems += found
@@ -160,7 +185,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             rel = os.path.relpath(path, settings.root).replace(os.sep, "/")
             with open(path, "rb") as fh:
                 raw = fh.read()
-            record, found, source = _checked_file(rel, raw, kind, settings, taxonomy, cache, allowed)
+            record, found, source = _checked_file(rel, raw, kind, settings, taxonomy, cache, allowed, links)
             problems += found
             if record is not None:
                 records[kind].append((record, source))
@@ -173,6 +198,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         if item:
             media[episode.slug] = item
     problems += _check_unique(records["episode"])
+    problems += check_links(settings, records, links, taxonomy)
     lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
                                 os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
     problems += found + lock.check(records["episode"])
@@ -200,28 +226,35 @@ def _content_cache(settings: Settings) -> ContentCache | None:
             taxonomy_bytes = fh.read()
     except OSError:
         return None
-    return ContentCache.for_project(settings.cache_dir, settings.root, taxonomy_bytes, settings.network_emails)
+    return ContentCache.for_project(settings.cache_dir, settings.root, taxonomy_bytes,
+                                    (*settings.network_emails, repr(settings.markdown)))
 
 
 def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy: Taxonomy,
-                  cache: ContentCache | None, allowed: list[Allowed]):
-    """One content file parsed, validated, checked against the taxonomy and scanned; or, when
-    it passed all that before and nothing it depends on has changed, taken from the cache."""
+                  cache: ContentCache | None, allowed: list[Allowed], links: dict[str, list[tuple[int, str]]]):
+    """One content file parsed, validated, checked against the taxonomy and checked as readers will
+    receive it; or, when it passed all that before and nothing it depends on has changed, taken
+    from the cache."""
     hit = cache.get(rel, raw) if cache is not None else None
     if hit is not None:
-        meta, body, body_line, source, file_allowed = hit
+        meta, body, body_line, source, file_allowed, file_links = hit
         allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in file_allowed]
+        links[rel] = file_links
         return make_record(rel, kind, meta, body, body_line), [], source
-    file_allowed: list[Allowed] = []
     record, problems, source = parse(rel, raw, kind)
+    problems += published.check_name(rel)
+    file_allowed: list[Allowed] = []
     if source is not None:
-        problems += _scan(rel, source.text, settings, file_allowed)
+        found = published.check_file(rel, source, settings.network_emails, settings.markdown)
+        problems += found.problems
+        file_allowed = [Allowed(*a) for a in found.allowed]
+        links[rel] = found.links
         problems += _check_terms(rel, kind, source, taxonomy)
         if isinstance(source.data, dict) and source.data.get("draft") is not True:  # in the same run as the rest
             problems += _check_placeholders(rel, source)
     allowed += file_allowed
     if cache is not None and record is not None and not problems:
-        cache.put(rel, raw, record.meta, source, [(a.line, a.kind, a.reason) for a in file_allowed])
+        cache.put(rel, raw, record.meta, source, [(a.line, a.kind, a.reason) for a in file_allowed], links.get(rel, []))
     return record, problems, source
 
 
@@ -257,19 +290,24 @@ def _check_placeholders(path: str, source) -> list[Problem]:
     return problems
 
 
-def _scan(path: str, text: str, settings: Settings, allowed: list[Allowed], start_line: int = 1,
-          what: str = "") -> list[Problem]:
-    """Privacy scan of a whole file (front matter and body), and unsafe markup in the body."""
-    problems = []
-    for finding in privacy.scan(text, allowed_emails=settings.network_emails, start_line=start_line):
+def _scan_transcript(path: str, text: str, cues: list[transcripts.Cue], settings: Settings,
+                     allowed: list[Allowed]) -> list[Problem]:
+    """Patient data in a transcript: line by line, and in each cue joined across its lines."""
+    out = published.Findings()
+    seen: set[tuple[int, str]] = set()
+    for finding in privacy.scan(text, allowed_emails=settings.network_emails):
+        seen.add((finding.line, finding.kind))
         if finding.allowed:
-            allowed.append(Allowed(path, finding.line, finding.kind, finding.reason or ""))
+            out.allowed.append((path, finding.line, finding.kind, finding.reason or ""))
         else:
-            problems.append(Problem(path, finding.line, what or "privacy", finding.message))
-    if not what:
-        for issue in markup.scan_unsafe_markup(text, start_line=start_line):
-            problems.append(Problem(path, issue.line, "body", issue.message))
-    return problems
+            out.problems.append(Problem(path, finding.line, "privacy", finding.message))
+    lines = text.split("\n")
+    for cue in cues:
+        first = max(cue.line, 1)
+        published.privacy_in_text(path, cue.text, lines[first - 1:first + 20], first, first, "privacy", out, seen,
+                                  settings.network_emails)
+    allowed += [Allowed(*a) for a in out.allowed]
+    return out.problems + published.control_characters(path, text, 1, "transcript")
 
 
 def _check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Problem]:
@@ -302,7 +340,10 @@ def _check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Probl
 
 def _inside_podcasts(settings: Settings, record: Episode, source, field: str, value: str,
                      allowed_ext: dict[str, str]) -> tuple[str | None, Problem | None]:
-    """Resolve a path given relative to podcasts/, refusing anything outside it."""
+    """Resolve a path given relative to podcasts/, refusing anything outside it, of another
+    type, missing, or with a name that a podcast app could not fetch from the feed."""
+    from .tagging import safe_name, unsafe_characters
+
     line = source.line_of((field,))
     base = os.path.realpath(settings.podcasts_dir)
     target = os.path.realpath(os.path.join(base, value))
@@ -315,19 +356,34 @@ def _inside_podcasts(settings: Settings, record: Episode, source, field: str, va
         return None, Problem(record.path, line, field, f"'{value}' should end in {' or '.join(allowed_ext)}")
     if not os.path.isfile(target):
         return None, Problem(record.path, line, field, f"file podcasts/{value} does not exist; add it, or correct the path")
+    served = os.path.relpath(target, base).replace(os.sep, "/")  # the name the site serves it under
+    for name in dict.fromkeys((value, served)):
+        if unsafe_characters(name):
+            return None, Problem(record.path, line, field,
+                                 f"the file name '{name}' has {', '.join(unsafe_characters(name))} in it, which podcast "
+                                 f"apps cannot fetch; rename the file podcasts/{name} to '{safe_name(name)}' "
+                                 "(letters, digits, '-', '_' and '.' only) and write the new name here")
     return target, None
 
 
 def _check_media(episode: Episode, source, settings: Settings, probe: AudioProbe,
                  allowed: list[Allowed]) -> tuple[list[Problem], EpisodeMedia | None]:
-    """Audio, transcript, chapters and art of one episode."""
+    """Audio, transcript, chapters and art of one episode.
+
+    ``allowed`` is made afresh for each load of the catalogue, so it also marks one run of
+    checks for the probe, which remembers which episode claimed each audio file first."""
+    from . import images
     from .audio import MIME_TYPES as AUDIO_TYPES
     m = episode.meta
     problems: list[Problem] = []
     audio_path, problem = _inside_podcasts(settings, episode, source, "audio", m.audio, AUDIO_TYPES)
     facts = None
+    first = probe.first_user(audio_path, episode.path, allowed) if audio_path else episode.path
     if problem:
         problems.append(problem)
+    elif first != episode.path:
+        problems.append(Problem(episode.path, source.line_of(("audio",)), "audio",
+                                f"podcasts/{m.audio} is already the audio of {first}; each episode needs its own file"))
     else:
         try:
             facts = probe.facts(audio_path)
@@ -344,7 +400,7 @@ def _check_media(episode: Episode, source, settings: Settings, probe: AudioProbe
             with open(transcript_path, "rb") as fh:
                 text = fh.read().decode("utf-8")
             cues = transcripts.parse(text, ext)
-            problems += _scan(rel, text, settings, allowed, what="privacy")
+            problems += _scan_transcript(rel, text, cues, settings, allowed)
         except UnicodeDecodeError:
             problems.append(Problem(episode.path, source.line_of(("transcript",)), "transcript",
                                     f"podcasts/{m.transcript} is not UTF-8 text; save it as UTF-8"))
@@ -353,6 +409,11 @@ def _check_media(episode: Episode, source, settings: Settings, probe: AudioProbe
     image_path = None
     if m.image:
         image_path, problem = _inside_podcasts(settings, episode, source, "image", m.image, ART_TYPES)
+        try:
+            if image_path:
+                images.check_art(image_path)
+        except images.ImageError as exc:
+            problem = Problem(episode.path, source.line_of(("image",)), "image", f"podcasts/{m.image} {exc}")
         if problem:
             problems.append(problem)
     if facts is not None:
@@ -386,4 +447,42 @@ def _check_unique(episodes: list[tuple[Episode, object]]) -> list[Problem]:
                 problems.append(Problem(episode.path, source.line_of(("episode",)), "episode",
                                         f"season {key[0]} episode {key[1]} is already {first.path}; "
                                         "give this episode the next free number"))
+    return problems
+
+
+def check_links(settings: Settings, records: dict[str, list], links: dict[str, list[tuple[int, str]]],
+                taxonomy: Taxonomy) -> list[Problem]:
+    """Relative links between pages point at pages the site has, as the strict build requires.
+
+    A published page may not link to a draft (the draft is not built); a draft may.
+    """
+    docs = os.path.join(settings.root, settings.docs_dir)
+    known: set[str] = set()
+    for here, dirs, names in os.walk(docs):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        known.update(os.path.relpath(os.path.join(here, n), docs).replace(os.sep, "/") for n in names)
+    for kind in ("topics", "regions", "professions", "competencies"):
+        known.add(f"{kind}/index.md")
+        known.update(f"{kind}/{slug}.md" for slug in taxonomy.slugs(kind))
+    pages: dict[str, tuple[str, bool]] = {}  # content path → (site path, draft)
+    for kind, folder in (("case-study", "case-studies"), ("episode", "podcast")):
+        for record, _ in records[kind]:
+            pages[record.path] = (f"{folder}/{record.slug}.md", record.meta.draft)
+    published = known | {uri for uri, draft in pages.values() if not draft}
+    everything = known | {uri for uri, _ in pages.values()}
+    problems = []
+    for path, (uri, draft) in sorted(pages.items()):
+        for line, href in links.get(path, []):
+            target = href.split("#", 1)[0].split("?", 1)[0]
+            if not target or not os.path.splitext(target)[1]:
+                continue
+            resolved = os.path.normpath(os.path.join(os.path.dirname(uri), target)).replace(os.sep, "/")
+            if resolved.startswith("podcast/") and not resolved.endswith(".md"):
+                continue  # audio, transcripts and art: checked with the episode that carries them
+            if resolved in published or (draft and resolved in everything):
+                continue
+            why = "a draft, which is not published" if resolved in everything else "not a page or file of the site"
+            problems.append(Problem(path, line, "body", f"links to '{href}', which is {why}; correct the link "
+                                                        f"(links between pages are relative, e.g. '../podcast/<name>.md' "
+                                                        "or '<other-case-study>.md')"))
     return problems

@@ -17,7 +17,9 @@ from . import schema as schema_mod
 from .audio import AudioProbe
 from .catalogue import Settings, load_catalogue
 from .errors import ContentError
+from .render import MarkdownSettings
 
+DEFAULT_NETWORK_EMAILS = ("cln@example.org",)
 SCHEMA_LINE = "# yaml-language-server: $schema={path}"
 
 
@@ -33,7 +35,8 @@ def find_root(start: str) -> str:
         here = parent
 
 
-def _network_emails(root: str) -> tuple[str, ...]:
+def _mkdocs_config(root: str) -> dict:
+    """mkdocs.yml as plain data (MkDocs' own !tags read as nothing); {} when it cannot be read."""
     import yaml
 
     class Loader(yaml.SafeLoader):
@@ -44,11 +47,20 @@ def _network_emails(root: str) -> tuple[str, ...]:
         with open(os.path.join(root, "mkdocs.yml"), encoding="utf-8") as fh:
             config = yaml.load(fh, Loader=Loader) or {}
     except (OSError, yaml.YAMLError):
-        return ("cln@example.org",)
+        return {}
+    return config if isinstance(config, dict) else {}
+
+
+def project_settings(root: str) -> Settings:
+    """The settings the build uses, read from mkdocs.yml, so the check checks what the build checks."""
+    config = _mkdocs_config(root)
+    emails: tuple[str, ...] = ()
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("cln"), dict):
-            return tuple(plugin["cln"].get("network_emails") or ("cln@example.org",))
-    return ("cln@example.org",)
+            emails = tuple(plugin["cln"].get("network_emails") or ())
+    return Settings(root=root, include_drafts=True, network_emails=emails or DEFAULT_NETWORK_EMAILS,
+                    cache_dir=os.path.join(root, ".cache", "cln"), docs_dir=str(config.get("docs_dir") or "docs"),
+                    markdown=MarkdownSettings.from_mkdocs(config.get("markdown_extensions") or []))
 
 
 def slugify(title: str) -> str:
@@ -62,10 +74,10 @@ def slugify(title: str) -> str:
 
 def cmd_check(args: argparse.Namespace) -> int:
     root = find_root(args.root or os.getcwd())
-    settings = Settings(root=root, include_drafts=True, network_emails=_network_emails(root),
-                        cache_dir=os.path.join(root, ".cache", "cln"))
+    settings = project_settings(root)
     probe = AudioProbe(os.path.join(root, ".cache", "cln", "audio.json"))
     wanted = {os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/") for p in args.paths}
+    wanted |= _media_of(root, wanted)
     try:
         catalogue = load_catalogue(settings, probe)
         problems, allowed = [], catalogue.allowed
@@ -88,11 +100,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         }, indent=2))
     elif args.format == "github":
         for p in problems:
-            title = f"{p.field}" if p.field else "content"
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::error file={p.path},line={max(p.line, 1)},title={title}::{message}")
+            title = _property(p.field or "content")
+            print(f"::error file={_property(p.path)},line={max(p.line, 1)},title={title}::{_data(p.message)}")
         for a in allowed:
-            print(f"::notice file={a.path},line={a.line},title=privacy allowed::{a.kind} allowed: {a.reason}")
+            print(f"::notice file={_property(a.path)},line={a.line},title=privacy allowed::"
+                  f"{_data(f'{a.kind} allowed: {a.reason}')}")
     else:
         for p in problems:
             print(p)
@@ -109,6 +121,36 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             print("All good.")
     return 1 if problems else 0
+
+
+def _data(text: str) -> str:
+    """Text for the message part of a GitHub workflow command: one line, whatever it holds."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    """Text for a property (file=, title=) of a GitHub workflow command."""
+    return _data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _media_of(root: str, wanted: set[str]) -> set[str]:
+    """The audio, transcript and art files of the episodes named, so their problems are shown too."""
+    from .yamlsource import read_source
+
+    found = set()
+    for path in wanted:
+        if not (path.startswith("podcasts/") and path.endswith(".md")):
+            continue
+        try:
+            with open(os.path.join(root, path), "rb") as fh:
+                source, _ = read_source(path, fh.read())
+        except OSError:
+            continue
+        data = source.data if source is not None else {}
+        for key in ("audio", "transcript", "image"):
+            if isinstance(data.get(key), str):
+                found.add("podcasts/" + os.path.normpath(data[key]).replace(os.sep, "/"))
+    return found
 
 
 def cmd_new(args: argparse.Namespace) -> int:

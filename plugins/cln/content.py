@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
+                      model_validator)
 from pydantic_core import PydanticCustomError
 
 from .errors import Problem
@@ -51,18 +52,30 @@ def _clean_text(value: Any) -> Any:
     return value
 
 
+FIRST_YEAR, LAST_YEAR = 1948, 2100  # from the NHS's founding; later dates are typing mistakes
+
+
+def _in_range(day: dt.date, written: Any) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _custom(f"'{written}' has the year {day.year}; dates must fall between {FIRST_YEAR} and {LAST_YEAR} "
+                      "(check the year for a typing mistake)")
+
+
 def parse_date(value: Any) -> dt.date:
-    """An ISO 8601 calendar date (YYYY-MM-DD) that exists."""
+    """An ISO 8601 calendar date (YYYY-MM-DD) that exists, between 1948 and 2100."""
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not _DATE_RE.match(value.strip()):
+        day = value.date()
+    elif isinstance(value, dt.date):
+        day = value
+    elif not isinstance(value, str) or not _DATE_RE.match(value.strip()):
         raise _custom(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2009-01-15")
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise _custom(f"'{value}' is not a real date (check the day and month); write it as YYYY-MM-DD")
+    else:
+        try:
+            day = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise _custom(f"'{value}' is not a real date (check the day and month); write it as YYYY-MM-DD")
+    _in_range(day, value)
+    return day
 
 
 def parse_datetime(value: Any) -> dt.datetime:
@@ -73,6 +86,7 @@ def parse_datetime(value: Any) -> dt.datetime:
     if isinstance(value, dt.datetime):
         moment = value
     elif isinstance(value, dt.date):
+        _in_range(value, value)
         return dt.datetime(value.year, value.month, value.day, 9, 0, tzinfo=LONDON)
     elif isinstance(value, str):
         try:
@@ -83,6 +97,7 @@ def parse_datetime(value: Any) -> dt.datetime:
         raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, or a plain date 2009-02-12")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=LONDON)
+    _in_range(moment, value)
     return moment
 
 
@@ -100,6 +115,17 @@ def parse_clock(value: Any) -> int:
     for part in parts:
         seconds = seconds * 60 + part
     return seconds
+
+
+_GUID_RE = re.compile(r"^[\x21-\x7e]+$")
+
+
+def _check_guid(value: Any) -> Any:
+    """A guid is printable ASCII with no spaces: podcast apps compare it byte for byte."""
+    if isinstance(value, str) and value.strip() and not _GUID_RE.match(value.strip()):
+        raise _custom("may hold only letters, digits and punctuation, with no spaces or control characters; "
+                      "keep the guid you were given (a new one: python -c 'import uuid; print(uuid.uuid4())')")
+    return value
 
 
 def format_clock(seconds: float) -> str:
@@ -120,9 +146,21 @@ Moment = Annotated[dt.datetime, BeforeValidator(parse_datetime)]
 
 
 class Strict(BaseModel):
-    """Base model: unknown fields are errors (a typo must not be silently ignored)."""
+    """Base model: unknown fields are errors (a typo must not be silently ignored).
+
+    An empty value of an optional field (``field: ''`` or ``field:``) means the field is absent.
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_is_absent(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {key: value for key, value in data.items()
+                if not ((value is None or (isinstance(value, str) and not value.strip()))
+                        and key in cls.model_fields and not cls.model_fields[key].is_required())}
 
 
 class Author(Strict):
@@ -154,11 +192,13 @@ class CaseStudyMeta(Strict):
     contact: Short | None = Field(None, description="An address of the network, never a patient's")
     draft: bool = Field(False, description="true: shown by make serve only, never published")
 
-    @model_validator(mode="after")
-    def _updated_after_date(self) -> "CaseStudyMeta":
-        if self.updated is not None and self.updated < self.date:
-            raise _custom(f"updated ({self.updated}) is before date ({self.date}); it must be the same day or later")
-        return self
+    @field_validator("updated")
+    @classmethod
+    def _updated_after_date(cls, updated: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        date = info.data.get("date")
+        if updated is not None and date is not None and updated < date:
+            raise _custom(f"{updated} is before date ({date}); it must be the same day or later")
+        return updated
 
 
 class Guest(Strict):
@@ -177,7 +217,8 @@ class EpisodeMeta(Strict):
     title: Title = Field(description="1 to 120 characters")
     summary: Summary = Field(description="1 to 300 characters of plain text")
     date: Moment = Field(description="Publication time; a plain date means 09:00 Europe/London")
-    guid: Annotated[str, Field(min_length=1, max_length=200)] = Field(description="Never changes once published")
+    guid: Annotated[str, BeforeValidator(_check_guid), Field(min_length=1, max_length=200)] = Field(
+        description="Never changes once published")
     audio: Short = Field(description="Path of the audio file, relative to podcasts/, e.g. audio/cln-001.mp3")
     episode: Annotated[int, Field(gt=0, strict=True)] | None = Field(None, description="Episode number")
     season: Annotated[int, Field(gt=0, strict=True)] | None = Field(None, description="Season number")
@@ -369,8 +410,10 @@ def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None,
     source, problems = read_source(path, raw)
     if source is None:
         return None, problems, None
-    record, problems = from_source(path, source, kind)
-    return record, problems, source
+    record, found = from_source(path, source, kind)
+    if problems:  # the file's layout has problems of its own (a key written twice): not published
+        record = None
+    return record, problems + found, source
 
 
 def from_source(path: str, source: Source, kind: str) -> tuple[CaseStudy | Episode | None, list[Problem]]:

@@ -29,7 +29,7 @@ import pydantic
 
 from .yamlsource import Source
 
-FORMAT = 1
+FORMAT = 2
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _code_hash: str | None = None
 
@@ -135,9 +135,11 @@ class ContentCache:
         self._new[rel] = entry
         self.hits += 1
         source = Source(rel, {}, "", entry["body_line"], "", entry["lines"])
-        return entry["meta"], text[entry["body_start"]:], entry["body_line"], source, entry["allowed"]
+        return (entry["meta"], text[entry["body_start"]:], entry["body_line"], source, entry["allowed"],
+                entry.get("links", []))
 
-    def put(self, rel: str, raw: bytes, meta: Any, source: Source, allowed: list[tuple[int, str, str]]) -> None:
+    def put(self, rel: str, raw: bytes, meta: Any, source: Source, allowed: list[tuple[int, str, str]],
+            links: list[tuple[int, str]] = ()) -> None:
         """Remember a file that passed every check."""
         if self._key is None:
             return
@@ -148,6 +150,7 @@ class ContentCache:
             "body_line": source.body_line,
             "lines": dict(source.lines),
             "allowed": list(allowed),
+            "links": list(links),
         }
         self._changed = True
 

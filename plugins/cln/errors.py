@@ -15,15 +15,27 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = self.path if self.path.isprintable() else repr(self.path)[1:-1]  # a newline in a name stays on one line
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+
+
+def masked(problem: Problem) -> Problem:
+    """The problem with anything that looks like patient data masked, in its path and message:
+    messages go to public logs (a pull request's checks), so none may repeat an identifier."""
+    from .privacy import mask_identifiers
+
+    path, message = mask_identifiers(problem.path), mask_identifiers(problem.message)
+    if path == problem.path and message == problem.message:
+        return problem
+    return Problem(path, problem.line, problem.field, message)
 
 
 class ContentError(Exception):
     """Raised when content has problems; carries every problem found, not just the first."""
 
     def __init__(self, problems: list[Problem]):
-        self.problems = sorted(set(problems))
+        self.problems = sorted(set(masked(p) for p in problems))
         super().__init__(self.report())
 
     def report(self) -> str:

@@ -1,14 +1,22 @@
 """The MkDocs adapter: calls the core in MkDocs' events and hands back files and HTML.
 
-Content is validated in ``on_config``, before MkDocs cleans the site folder, so a bad file
-leaves the last good site untouched.
+A ``mkdocs build`` never writes the site folder itself: ``on_config`` points MkDocs at a private
+folder beside it, and ``on_shutdown`` swaps that in, in one step, only if the build succeeded
+(see publish.py). So a failed, interrupted or concurrent build leaves the last good site whole.
+This needs MkDocs' own commands (``mkdocs build``, ``mkdocs gh-deploy``), which call
+``on_startup`` and ``on_shutdown``: a bare ``mkdocs.commands.build.build(config)`` call gets
+neither, so the plugin then builds in place as plain MkDocs does and does not record new
+podcast guids in ``podcasts/guids.lock``.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
+import sys
+import tempfile
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
@@ -17,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import indexes, pages, site
+from . import csp, indexes, pages, publish, sanitise, site
 from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import ClnConfig
@@ -25,6 +33,7 @@ from .content import Episode
 from .errors import ContentError
 from .feeds.podcast import PodcastInfo
 from .html import e
+from .render import MarkdownSettings
 
 HERE = os.path.dirname(__file__)
 MARKER = "<!-- cln:{} -->"
@@ -32,6 +41,8 @@ GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
 SKIP_DIV = '<div data-md-component="skip">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
 ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
+PUBLISHING_COMMANDS = ("build", "gh-deploy")
+log = logging.getLogger("mkdocs.plugins.cln")
 
 
 class ClnPlugin(BasePlugin[ClnConfig]):
@@ -39,11 +50,16 @@ class ClnPlugin(BasePlugin[ClnConfig]):
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve`` (drafts are shown) or a build."""
+        # MkDocs keeps one instance of the plugin per process: end anything an earlier session left.
+        self._finish_publication()
         self.serving = command == "serve"
+        self.command: str | None = command
+        self.built = self.failed = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state, load and validate all content, register templates and assets."""
         self.root = os.path.dirname(os.path.abspath(config.config_file_path))
+        self._start_publication(config)
         self.notes: dict[str, str] = {}
         self.swaps: dict[str, tuple[str, str, str, str]] = {}
         cfg = self.config
@@ -62,7 +78,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             cache_dir=cfg.cache_dir,
         )
         settings = Settings(root=self.root, include_drafts=getattr(self, "serving", False),
-                            network_emails=tuple(cfg.network_emails), cache_dir=cfg.cache_dir)
+                            network_emails=tuple(cfg.network_emails), cache_dir=cfg.cache_dir,
+                            docs_dir=os.path.relpath(config.docs_dir, self.root),
+                            markdown=MarkdownSettings.from_mkdocs(config.markdown_extensions, config.mdx_configs))
         self.probe = AudioProbe(os.path.join(self.root, cfg.cache_dir, "audio.json"))
         try:
             self.catalogue: Catalogue = load_catalogue(settings, self.probe)
@@ -130,6 +148,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
             return self._fill_markers(html, page, config)
+        # What readers get is the allowlist's output, whatever Markdown made of the body; the
+        # core has already refused any body from which cleaning would take something away.
+        html = sanitise.clean(html)
         # Search gets the page's words in few tags (see pages.py); on_page_context, after search
         # has read them, swaps in the full header and transcript.
         head = site.header_html(record, self.catalogue, self.plan)
@@ -175,20 +196,27 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Give every page a skip link: Material adds one only when the page has a heading in its body."""
-        if 'class="md-skip"' in output or SKIP_DIV not in output or ARTICLE not in output:
-            return output
-        output = output.replace(ARTICLE, ARTICLE[:-1] + ' id="cln-main">', 1)
-        return output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
+        """Give every page its Content-Security-Policy, and a skip link (Material adds one only when
+        the page has a heading in its body)."""
+        if 'class="md-skip"' not in output and SKIP_DIV in output and ARTICLE in output:
+            output = output.replace(ARTICLE, ARTICLE[:-1] + ' id="cln-main">', 1)
+            output = output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
+        return csp.add_policy(output, self.info.media_base_url)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        """The theme's own pages (404) get the same policy."""
+        if template_name.endswith(".html"):
+            return csp.add_policy(output_content, self.info.media_base_url)
+        return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the feeds, the tagged audio for a media host when one is configured, and the guid lock."""
+        """Write the feeds and the tagged audio for a media host when one is configured.
+
+        The guid lock is written in ``on_shutdown``, once the new site is published.
+        """
         out = config.site_dir
-        lock = self.catalogue.guid_lock
-        if lock is not None and not getattr(self, "serving", False):
-            text = lock.updated(self.catalogue.episodes)
-            if text is not None:
-                _write(os.path.join(self.root, lock.path), text.encode("utf-8"))
+        if getattr(self, "command", None) is None and self._guid_lock_text() is not None:
+            log.info("podcasts/guids.lock is only updated by `mkdocs build`, which calls on_shutdown")
         _write(os.path.join(out, "case-studies", "feed.xml"), site.case_study_feed(self.catalogue, self.info))
         if self.catalogue.episodes:
             feed = site.podcast_feed(self.catalogue, self.plan, self.info, self.notes)
@@ -200,6 +228,53 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 dest = os.path.join(media_dir, uri)
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 shutil.copyfile(served, dest)
+        self.built = True  # all written; MkDocs may still abort in strict mode (then on_build_error)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        """The build failed (bad content, a strict-mode warning, any error): keep the last good site."""
+        self.failed = True
+
+    def on_shutdown(self) -> None:
+        """Swap the new site in if the build succeeded, then record newly published guids."""
+        try:
+            self._finish_publication()
+        finally:
+            self.serving, self.command = False, None  # a later bare build() call builds in place
+
+    def _start_publication(self, config: MkDocsConfig) -> None:
+        """For a build, wait for any other build of the site, and build into a private folder."""
+        self._finish_publication()  # an earlier build() between the same on_startup and on_shutdown
+        self.built = self.failed = False
+        command = getattr(self, "command", None)
+        if command not in PUBLISHING_COMMANDS or _serve_folder(config.site_dir):
+            return  # serve, or a bare build() call without on_startup: build in place, as MkDocs does
+        publication = publish.Publication(config.site_dir)
+        config.site_dir = publication.start()
+        self.publication, self.site_config = publication, config
+
+    def _finish_publication(self) -> None:
+        publication, self.publication = getattr(self, "publication", None), None
+        if publication is None:
+            return
+        self.site_config.site_dir = publication.site_dir  # gh-deploy reads it after on_shutdown
+        # An exception in flight (Ctrl-C after on_post_build, say) means the build did not finish.
+        success = self.built and not self.failed and sys.exc_info()[0] is None
+        site_dir = publication.site_dir
+        if publication.finish(success, after=self._record_guids):
+            log.info(f"Published the new site to {site_dir}")
+        elif os.path.isdir(site_dir):
+            log.info(f"The build failed or was stopped: {site_dir} still holds the last good site")
+
+    def _guid_lock_text(self) -> str | None:
+        catalogue = getattr(self, "catalogue", None)
+        lock = catalogue.guid_lock if catalogue is not None else None
+        return lock.updated(catalogue.episodes) if lock is not None else None
+
+    def _record_guids(self) -> None:
+        """Add newly published episodes to ``podcasts/guids.lock``: only once they are published."""
+        text = self._guid_lock_text()
+        if text is not None:
+            _replace(os.path.join(self.root, self.catalogue.guid_lock.path), text.encode("utf-8"))
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """Rebuild when content, not only docs/, changes."""
@@ -233,6 +308,25 @@ class _LinkedFile(File):
 def _front(meta: dict) -> str:
     """YAML front matter for a generated page, written as JSON (valid YAML, and far quicker to write)."""
     return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n\n"
+
+
+def _serve_folder(site_dir: str) -> bool:
+    """Whether ``site_dir`` is the temporary folder ``mkdocs serve`` made (``serve --clean`` says "build")."""
+    path = os.path.abspath(site_dir)
+    return os.path.basename(path).startswith("mkdocs_") and os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
+
+
+def _replace(path: str, data: bytes) -> None:
+    """Write a file whole or not at all: a new file renamed over the old one."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    tmp = f"{path}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
 
 
 def _write(path: str, data: bytes) -> None:

@@ -13,14 +13,16 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from . import indexes, pages
-from .catalogue import Catalogue
+from .catalogue import Catalogue, EpisodeMedia
 from .content import CaseStudy, Episode
 from .errors import ContentError, Problem
 from .feeds.case_studies import build_case_study_feed
 from .html import rel
 from .feeds.podcast import EpisodeLinks, PodcastInfo, build_podcast_feed, chapters_json
-from .tagging import TagData, tagged_copy
+from .images import ImageError, check_art
+from .tagging import TaggingError, TagData, clean_art_copy, tagged_copy
 
+SHOW_ART_FIELD = "plugins.cln.podcast.image"
 ART_MIME = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 
 
@@ -55,6 +57,7 @@ class Plan:
     audio_url: dict[str, str] = field(default_factory=dict)  # slug → address as the page links it
     transcript_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the transcript file
     served_audio: dict[str, str] = field(default_factory=dict)  # slug → path of the file as served
+    image_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the episode's own art
     art_uri: str = ""
     art_size: tuple[int, int] = (0, 0)
     tagged_now: int = 0
@@ -69,26 +72,19 @@ def hashed_name(path: str, folder: str) -> str:
 
 
 def check_show_art(path: str, field_name: str) -> tuple[int, int]:
-    """The show art must be a square JPEG or PNG of 1400 to 3000 pixels a side."""
-    from PIL import Image, UnidentifiedImageError
+    """The show art must be a whole, square JPEG or PNG of 1400 to 3000 pixels a side.
 
+    Raises ContentError, and nothing else, for any file that is not."""
     if not os.path.isfile(path):
         raise ContentError([Problem("mkdocs.yml", 0, field_name, f"{path} does not exist")])
     try:
-        with Image.open(path) as img:
-            size, fmt = img.size, img.format
-    except (UnidentifiedImageError, OSError):
-        raise ContentError([Problem("mkdocs.yml", 0, field_name, f"{path} is not an image")])
-    w, h = size
-    if fmt not in ("PNG", "JPEG") or w != h or not 1400 <= w <= 3000:
-        raise ContentError([Problem("mkdocs.yml", 0, field_name,
-                                    f"{path} is a {w}×{h} {fmt}; podcast apps need a square JPEG or PNG "
-                                    "of 1400 to 3000 pixels a side")])
-    return size
+        return check_art(path).size
+    except ImageError as exc:
+        raise ContentError([Problem("mkdocs.yml", 0, field_name, f"{path} {exc}")]) from None
 
 
 def plan_site(catalogue: Catalogue, root: str, info: SiteInfo) -> Plan:
-    """Decide every generated page and file, tagging audio copies as needed."""
+    """Decide every generated page and file, making the served copies of audio and art as needed."""
     plan = Plan()
     podcasts = os.path.realpath(os.path.join(root, "podcasts"))
     for cs in catalogue.case_studies:
@@ -96,40 +92,75 @@ def plan_site(catalogue: Catalogue, root: str, info: SiteInfo) -> Plan:
     for page in indexes.all_pages(catalogue):
         plan.generated[page.src_uri] = page
     art_path = os.path.join(podcasts, info.show_art)
-    if catalogue.episodes:  # the show art is needed once there is a show
-        plan.art_size = check_show_art(art_path, "plugins.cln.podcast.image")
-        plan.art_uri = hashed_name(art_path, "podcast/art")
-        plan.static.append(StaticFile(plan.art_uri, abs_src_path=art_path))
     cache = os.path.join(root, info.cache_dir)
+    if catalogue.episodes:  # the show art is needed once there is a show
+        plan.art_size, plan.art_uri = _show_art(plan, art_path, cache)
+    problems = []
     for ep in catalogue.episodes:
         plan.records[f"podcast/{ep.slug}.md"] = ep
-        media = catalogue.media[ep.slug]
-        m = ep.meta
-        chapters = tuple(
-            (c.start * 1000, (nxt.start * 1000 if nxt else int(media.audio.duration * 1000)), c.title)
-            for c, nxt in zip(m.chapters, [*m.chapters[1:], None])
-        )
-        art = media.image_path or art_path
-        tags = TagData(title=m.title, show=info.podcast.title, author=info.podcast.author,
-                       date=m.date.date().isoformat(), summary=m.summary,
-                       url=info.site_url.rstrip("/") + "/" + ep.url, episode=m.episode, chapters=chapters,
-                       art_path=art, art_mime=ART_MIME.get(os.path.splitext(art)[1].lower()))
-        served, made = tagged_copy(media.audio_path, cache, tags)
-        plan.tagged_now += made
-        plan.served_audio[ep.slug] = served
-        audio_uri = "podcast/" + os.path.relpath(media.audio_path, podcasts).replace(os.sep, "/")
-        if info.media_base_url:
-            plan.audio_url[ep.slug] = info.media_base_url.rstrip("/") + "/" + audio_uri.removeprefix("podcast/")
-        else:
-            plan.audio_url[ep.slug] = audio_uri
-            plan.static.append(StaticFile(audio_uri, abs_src_path=served))
-        plan.transcript_uri[ep.slug] = transcript_uri(media.transcript_path, podcasts)
-        plan.static.append(StaticFile(plan.transcript_uri[ep.slug], abs_src_path=media.transcript_path))
-        plan.static.append(StaticFile(f"podcast/chapters/{ep.slug}.json",
-                                      content=chapters_json(ep, media.audio.duration).encode()))
-        if media.image_path:
-            plan.static.append(StaticFile(hashed_name(media.image_path, "podcast/art"), abs_src_path=media.image_path))
+        problems += _plan_episode(plan, ep, catalogue.media[ep.slug], podcasts, cache, info, art_path)
+    if problems:
+        raise ContentError(problems)
     return plan
+
+
+def _show_art(plan: Plan, path: str, cache: str) -> tuple[tuple[int, int], str]:
+    """Check the show art and serve its metadata-free copy: its size and address, or ContentError."""
+    size = check_show_art(path, SHOW_ART_FIELD)
+    try:
+        return size, _serve_art(plan, path, cache)
+    except ImageError as exc:
+        raise ContentError([Problem("mkdocs.yml", 0, SHOW_ART_FIELD, f"{path} {exc}")]) from None
+
+
+def _serve_art(plan: Plan, path: str, cache: str) -> str:
+    """Add the metadata-free copy of the art ``path`` to the plan (once), and give its address."""
+    served, _ = clean_art_copy(path, cache)
+    uri = hashed_name(served, "podcast/art")
+    if all(item.src_uri != uri for item in plan.static):
+        plan.static.append(StaticFile(uri, abs_src_path=served))
+    return uri
+
+
+def _tag_data(ep: Episode, media: EpisodeMedia, info: SiteInfo, art: str) -> TagData:
+    """What goes into the tags of the episode's served audio."""
+    m = ep.meta
+    chapters = tuple(
+        (c.start * 1000, (nxt.start * 1000 if nxt else int(media.audio.duration * 1000)), c.title)
+        for c, nxt in zip(m.chapters, [*m.chapters[1:], None])
+    )
+    return TagData(title=m.title, show=info.podcast.title, author=info.podcast.author,
+                   date=m.date.date().isoformat(), summary=m.summary,
+                   url=info.site_url.rstrip("/") + "/" + ep.url, episode=m.episode, chapters=chapters,
+                   art_path=art, art_mime=ART_MIME.get(os.path.splitext(art)[1].lower()))
+
+
+def _plan_episode(plan: Plan, ep: Episode, media: EpisodeMedia, podcasts: str, cache: str, info: SiteInfo,
+                  show_art: str) -> list[Problem]:
+    """Add one episode's files to the plan: its tagged audio, transcript, chapters and art."""
+    try:
+        served, made = tagged_copy(media.audio_path, cache, _tag_data(ep, media, info, media.image_path or show_art))
+    except TaggingError as exc:
+        return [Problem(ep.path, 0, "audio", f"podcasts/{ep.meta.audio} could not be prepared for podcast apps "
+                                             f"({exc}); export the file again")]
+    plan.tagged_now += made
+    plan.served_audio[ep.slug] = served
+    audio_uri = "podcast/" + os.path.relpath(media.audio_path, podcasts).replace(os.sep, "/")
+    if info.media_base_url:
+        plan.audio_url[ep.slug] = info.media_base_url.rstrip("/") + "/" + audio_uri.removeprefix("podcast/")
+    else:
+        plan.audio_url[ep.slug] = audio_uri
+        plan.static.append(StaticFile(audio_uri, abs_src_path=served))
+    plan.transcript_uri[ep.slug] = transcript_uri(media.transcript_path, podcasts)
+    plan.static.append(StaticFile(plan.transcript_uri[ep.slug], abs_src_path=media.transcript_path))
+    plan.static.append(StaticFile(f"podcast/chapters/{ep.slug}.json",
+                                  content=chapters_json(ep, media.audio.duration).encode()))
+    if media.image_path:
+        try:
+            plan.image_uri[ep.slug] = _serve_art(plan, media.image_path, cache)
+        except ImageError as exc:
+            return [Problem(ep.path, 0, "image", f"podcasts/{ep.meta.image} {exc}")]
+    return []
 
 
 def transcript_uri(path: str, podcasts: str) -> str:
@@ -159,7 +190,7 @@ def podcast_feed(catalogue: Catalogue, plan: Plan, info: SiteInfo, notes_html: d
     for ep in catalogue.episodes:
         media = catalogue.media[ep.slug]
         page = absolute(info.site_url, ep.url)
-        image = (absolute(info.site_url, hashed_name(media.image_path, "podcast/art")) if media.image_path else None)
+        image = plan.image_uri.get(ep.slug)
         links[ep.slug] = EpisodeLinks(
             page=page,
             audio=absolute(info.site_url, plan.audio_url[ep.slug]),
@@ -168,7 +199,7 @@ def podcast_feed(catalogue: Catalogue, plan: Plan, info: SiteInfo, notes_html: d
             transcript=absolute(info.site_url, plan.transcript_uri[ep.slug]),
             transcript_mime=media.transcript_mime,
             chapters=absolute(info.site_url, f"podcast/chapters/{ep.slug}.json") if ep.meta.chapters else None,
-            image=image,
+            image=absolute(info.site_url, image) if image else None,
             notes_html=absolute_links(notes_html.get(ep.slug, ""), page),
         )
     return build_podcast_feed(catalogue, info.podcast, info.site_url, absolute(info.site_url, plan.art_uri), links)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 
 import yaml
 
 from .errors import ContentError, Problem
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Addresses a slug would clash with: /topics/index/ is /topics/, /podcast/feed/ sits by feed.xml.
+RESERVED_SLUGS = frozenset({"index", "feed", "audio", "art", "chapters", "transcripts", "assets", "search"})
 
 #: The four kinds, in the order the site lists them: (key, singular, URL folder).
 KINDS: tuple[tuple[str, str, str], ...] = (
@@ -97,6 +102,13 @@ class Taxonomy:
                     problems.append(Problem(name, 0, f"{kind}[{i}]", "needs slug, name and description, each text"))
                     continue
                 slug = entry["slug"]
+                if not SLUG_RE.match(slug) or slug in RESERVED_SLUGS:
+                    fix = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
+                    why = (f"'{slug}' is the name of the index page itself" if slug in RESERVED_SLUGS else
+                           f"'{slug}' should be lowercase letters, digits and single hyphens")
+                    problems.append(Problem(name, 0, f"{kind}[{i}].slug",
+                                            f"{why}; use e.g. '{fix if fix and fix not in RESERVED_SLUGS else 'my-' + kind[:-1]}'"))
+                    continue
                 if slug in seen:
                     problems.append(Problem(name, 0, f"{kind}[{i}]", f"slug '{slug}' is listed twice"))
                 seen.add(slug)

@@ -123,12 +123,40 @@ def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
             _key_lines(item, prefix + (i,), out)
 
 
-class _Handler(frontmatter.YAMLHandler):
-    def load(self, fm: str, **kwargs: Any) -> Any:
-        return fm  # parsed below, with our loader, keeping the node tree
+def _duplicate_keys(node: yaml.Node, prefix: tuple, path: str) -> list[Problem]:
+    """A key written twice in one mapping: YAML would keep the last silently (draft: true, then false)."""
+    problems: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                line = key.start_mark.line + 1
+                if key.value in seen:
+                    name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in prefix + (key.value,))
+                    name = name.lstrip(".")
+                    problems.append(Problem(path, line, name, f"is written twice (first on line {seen[key.value]}); "
+                                                              "keep one of them"))
+                else:
+                    seen[key.value] = line
+            problems += _duplicate_keys(value, prefix + (getattr(key, "value", "?"),), path)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            problems += _duplicate_keys(item, prefix + (i,), path)
+    return problems
 
 
 _OPEN = re.compile(r"\A---[ \t]*\r?\n")
+# The same boundary as python-frontmatter's, so bodies and line numbers are as before.
+_BOUNDARY = frontmatter.YAMLHandler.FM_BOUNDARY
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """(front matter, body) of a text that starts with '---', or None when no closing '---' follows."""
+    bounds = _BOUNDARY.finditer(text)
+    first, second = next(bounds, None), next(bounds, None)
+    if first is None or second is None:
+        return None
+    return text[first.end():second.start()], text[second.end():]
 
 
 def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
@@ -142,7 +170,11 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
     if not _OPEN.match(text):
         return None, [Problem(path, 1, "", "has no front matter; the file must start with a line '---', "
                                            "then the fields, then another '---'")]
-    post_fm, body = _Handler().split(text)
+    parts = split_front_matter(text)
+    if parts is None:
+        return None, [Problem(path, 1, "", "front matter has no closing '---' line: after the last field, "
+                                           "add a line with just three hyphens ---, then the text")]
+    post_fm, body = parts
     if len(post_fm.encode()) > MAX_FRONT_MATTER_BYTES:
         return None, [Problem(path, 1, "", f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB; it should be a few lines")]
     try:
@@ -161,4 +193,4 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
     lines: dict[tuple, int] = {}
     _key_lines(node, (), lines)
     body_line = 1 + post_fm.count("\n")  # the line of the body's first character
-    return Source(path, data, body, body_line, text, lines), []
+    return Source(path, data, body, body_line, text, lines), _duplicate_keys(node, (), path)

@@ -1,0 +1,154 @@
+"""Every `mkdocs build` keeps the last good site: failed, interrupted or concurrent builds never
+leave site/ missing, partial or changed."""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import BIN, case_study, run_build
+
+pytestmark = pytest.mark.slow
+WAITING = "Another build of this site is running; waiting for it to finish…"
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def leftovers(root: Path) -> list[str]:
+    return sorted(n for n in os.listdir(root) if n.startswith(".site.building-") or n.startswith(".site.previous-"))
+
+
+def start_build(root: Path) -> subprocess.Popen:
+    return subprocess.Popen([str(BIN / "mkdocs"), "build"], cwd=root, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def good_site(project) -> tuple[Path, dict[str, bytes]]:
+    root = project({"case_studies/good.md": case_study()})
+    built = run_build(root)
+    assert built.returncode == 0, built.output
+    return root, tree(root / "site")
+
+
+def test_a_build_that_fails_on_content_leaves_the_site_byte_identical(project):
+    root, before = good_site(project)
+    inode = (root / "site").stat().st_ino
+    (root / "case_studies/second.md").write_text(case_study("A second case study"))
+    (root / "case_studies/broken.md").write_text(case_study(date="2009-02-30"))
+    failed = run_build(root)
+    assert failed.returncode != 0 and "date: '2009-02-30' is not a real date" in failed.output
+    assert tree(root / "site") == before and (root / "site").stat().st_ino == inode
+    assert leftovers(root) == []
+
+
+def test_a_strict_failure_after_the_pages_were_written_leaves_the_site_untouched(project):
+    root, before = good_site(project)
+    (root / "case_studies/second.md").write_text(case_study("A second case study"))
+    (root / "docs/about.md").write_text("# About\n\nSee [x](missing.md).\n")
+    failed = run_build(root)
+    # MkDocs aborts only after every page was written and on_post_build ran.
+    assert failed.returncode != 0 and "Aborted with 1 warnings in strict mode" in failed.output
+    assert "'missing.md'" in failed.output
+    assert tree(root / "site") == before
+    assert not (root / "site/case-studies/a-second-case-study").exists()
+    assert leftovers(root) == []
+
+
+def test_two_builds_at_once_both_succeed_one_after_the_other(project):
+    root = project({f"case_studies/study-{n}.md": case_study(f"Case study {n}", date=f"2009-01-{n + 10}")
+                    for n in range(1, 6)})
+    first, second = start_build(root), start_build(root)
+    outputs = [proc.communicate(timeout=120)[0] for proc in (first, second)]
+    assert [first.returncode, second.returncode] == [0, 0], outputs
+    assert sum(WAITING in out for out in outputs) == 1, outputs
+    site = root / "site"
+    assert (site / "index.html").is_file() and (site / "sitemap.xml").is_file()
+    assert (site / "search/search_index.json").is_file() and (site / "case-studies/feed.xml").is_file()
+    pages = re.findall(r"<loc>https://cln\.example\.org/([^<]*)</loc>", (site / "sitemap.xml").read_text())
+    assert len(pages) > 40
+    for n in range(1, 6):
+        assert f"case-studies/study-{n}/" in pages
+    missing = [page for page in pages if not (site / page / "index.html").is_file()]
+    assert missing == []
+    assert leftovers(root) == []
+
+
+def test_ctrl_c_at_any_moment_leaves_the_old_site_or_the_new_one(project):
+    """Builds alternate between two versions of the content and are stopped with SIGINT at
+    random moments: site/ is always, byte for byte, one of the two complete sites."""
+    root, one = good_site(project)
+    new_study = root / "case_studies/second.md"
+    new_study.write_text(case_study("A second case study", region="london"))
+    start = time.monotonic()
+    built = run_build(root, "--site-dir", "reference")
+    duration = time.monotonic() - start
+    assert built.returncode == 0, built.output
+    two = tree(root / "reference")
+    assert two.keys() != one.keys()
+    versions = {"one": one, "two": two}
+
+    rng = random.Random(20090115)
+    tries = 10  # one random moment in each tenth of a little more than a build
+    outcomes = []
+    for moment in [1.25 * duration * (i + rng.random()) / tries for i in range(tries)]:
+        current = next(name for name, files in versions.items() if tree(root / "site") == files)
+        if current == "one":  # build the other version, so that a swap would show
+            new_study.write_text(case_study("A second case study", region="london"))
+        else:
+            new_study.unlink()
+        proc = start_build(root)
+        time.sleep(moment)
+        proc.send_signal(signal.SIGINT)
+        out = proc.communicate(timeout=120)[0]
+        now = [name for name, files in versions.items() if tree(root / "site") == files]
+        assert now, f"site/ is neither complete site after SIGINT at {moment:.2f} s:\n{out}"
+        outcomes.append((round(moment, 2), proc.returncode, now[0] != current))
+    print(outcomes)
+    assert any(not swapped for _, _, swapped in outcomes), outcomes  # some were stopped in time
+
+    # A build killed outright leaves its folder behind; the next build removes it.
+    new_study.write_text(case_study("A second case study", region="london"))
+    proc = start_build(root)
+    time.sleep(duration / 2)
+    proc.kill()
+    proc.communicate(timeout=60)
+    assert tree(root / "site") in (one, two)
+    built = run_build(root)
+    assert built.returncode == 0 and WAITING not in built.output, built.output
+    assert tree(root / "site") == two and leftovers(root) == []
+
+
+def test_the_guid_lock_is_written_only_by_a_build_that_succeeds(project, podcast_files):
+    root = project({**podcast_files, "docs/about.md": "# About\n\nSee [x](missing.md).\n"})
+    lock = root / "podcasts/guids.lock"
+    failed = run_build(root)
+    assert failed.returncode != 0 and "strict mode" in failed.output
+    assert not lock.exists() and not (root / "site").exists() and leftovers(root) == []
+
+    (root / "docs/about.md").write_text("# About\n")
+    built = run_build(root)
+    assert built.returncode == 0, built.output
+    assert "00000000-0000-4000-8000-000000000001 ep\n" in lock.read_text()
+    assert (root / "site/podcast/ep/index.html").is_file()
+
+
+def test_a_bare_build_call_builds_in_place_and_leaves_nothing_behind(project, podcast_files):
+    """Without MkDocs' commands there is no on_shutdown to swap in: the plugin builds in place."""
+    root = project(podcast_files)
+    code = ("import logging, sys; from mkdocs.config import load_config; from mkdocs.commands.build import build; "
+            "logging.basicConfig(level=logging.INFO, stream=sys.stdout); build(load_config('mkdocs.yml'))")
+    proc = subprocess.run([str(BIN / "python"), "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert (root / "site/index.html").is_file() and (root / "site/podcast/feed.xml").is_file()
+    assert leftovers(root) == [] and not (root / ".site.lock").exists()
+    assert not (root / "podcasts/guids.lock").exists()
+    assert "podcasts/guids.lock is only updated by `mkdocs build`" in proc.stdout + proc.stderr
