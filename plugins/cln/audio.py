@@ -1,7 +1,13 @@
 """Facts about an audio file (duration, byte size, MIME type), read with mutagen and cached.
 
-The cache is keyed by path, size and modification time, so an unchanged rebuild reads
-no audio at all; ``AudioProbe.reads`` counts the files actually opened.
+Only audio that podcast apps can play gets through: an MP3 must be whole MPEG frames (tags
+at either end, ID3, APEv2 or Lyrics3, are stepped over); an M4A must hold an audio track,
+every box it declares, and enough bytes for the length it claims. Anything else is an
+:class:`AudioError` whose message tells an editor what to do.
+
+The cache is keyed by path, size and modification time (and the version of these checks),
+so an unchanged rebuild reads no audio at all; ``AudioProbe.reads`` counts the files
+actually opened.
 """
 
 from __future__ import annotations
@@ -114,7 +120,9 @@ def _box_length(head: bytes, left: int) -> int:
 def _mp4_top_boxes(path: str, size: int) -> list[bytes]:
     """The kinds of an MP4 file's top-level boxes, reading only their headers.
 
-    Raises AudioError if the file is not MP4 at all, or if a box runs past the end (a cut-short copy)."""
+    Raises AudioError if the file is not MP4 at all, or if a box runs past the end of the
+    file (a cut-short copy). Bytes that are not a box after the movie and its media data
+    (padding some tools leave) are ignored."""
     kinds: list[bytes] = []
     with open(path, "rb") as fh:
         pos = 0
@@ -124,6 +132,8 @@ def _mp4_top_boxes(path: str, size: int) -> list[bytes]:
             if not kinds and head[4:8] != b"ftyp":
                 raise AudioError(NOT_M4A)
             if len(head) < 8 or not all(32 <= b < 127 for b in head[4:8]):
+                if {b"moov", b"mdat"} <= set(kinds):
+                    break
                 raise AudioError(CUT_SHORT)
             length = _box_length(head, size - pos)
             if length < 8 or length > size - pos:
@@ -135,10 +145,10 @@ def _mp4_top_boxes(path: str, size: int) -> list[bytes]:
 
 def _check_mp4(info, size: int) -> None:
     """An M4A must hold an audio track, and enough bytes for the length it claims."""
-    if not getattr(info, "codec", "") or not getattr(info, "sample_rate", 0):
+    if not info.codec or not info.sample_rate:
         raise AudioError("has no audio track that players can play (it may be a video or an empty file); "
                          "export the sound again as M4A or MP3")
-    bitrate = int(getattr(info, "bitrate", 0) or 0)
+    bitrate = int(info.bitrate or 0)
     if info.length * MIN_BYTES_PER_SECOND > size or (bitrate and info.length * bitrate / 8 > size * 1.5 + 4096):
         raise AudioError(f"says it lasts {_clock(info.length)} but is far too small to hold that much audio; "
                          "it may be damaged or cut short: export or copy the file again")

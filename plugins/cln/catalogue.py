@@ -178,6 +178,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
     allowed: list[Allowed] = []
     records: dict[str, list] = {"case-study": [], "episode": []}
     links: dict[str, list[tuple[int, str]]] = {}
+    pages: dict[str, tuple[str, bool]] = {}  # content path → (address of its page's source, draft)
     for kind, folder in (("case-study", settings.case_studies_dir), ("episode", settings.podcasts_dir)):
         paths, found = content_files(folder, settings.root)
         problems += found
@@ -187,6 +188,9 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
                 raw = fh.read()
             record, found, source = _checked_file(rel, raw, kind, settings, taxonomy, cache, allowed, links)
             problems += found
+            if source is not None:
+                draft = record.meta.draft if record is not None else source.data.get("draft") is True
+                pages[rel] = (f"{SITE_FOLDERS[kind]}/{os.path.basename(rel)}", draft)
             if record is not None:
                 records[kind].append((record, source))
     if cache is not None:
@@ -198,7 +202,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         if item:
             media[episode.slug] = item
     problems += _check_unique(records["episode"])
-    problems += check_links(settings, records, links, taxonomy)
+    problems += check_links(settings, pages, links, taxonomy)
     lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
                                 os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
     problems += found + lock.check(records["episode"])
@@ -450,7 +454,10 @@ def _check_unique(episodes: list[tuple[Episode, object]]) -> list[Problem]:
     return problems
 
 
-def check_links(settings: Settings, records: dict[str, list], links: dict[str, list[tuple[int, str]]],
+SITE_FOLDERS = {"case-study": "case-studies", "episode": "podcast"}
+
+
+def check_links(settings: Settings, pages: dict[str, tuple[str, bool]], links: dict[str, list[tuple[int, str]]],
                 taxonomy: Taxonomy) -> list[Problem]:
     """Relative links between pages point at pages the site has, as the strict build requires.
 
@@ -464,10 +471,6 @@ def check_links(settings: Settings, records: dict[str, list], links: dict[str, l
     for kind in ("topics", "regions", "professions", "competencies"):
         known.add(f"{kind}/index.md")
         known.update(f"{kind}/{slug}.md" for slug in taxonomy.slugs(kind))
-    pages: dict[str, tuple[str, bool]] = {}  # content path → (site path, draft)
-    for kind, folder in (("case-study", "case-studies"), ("episode", "podcast")):
-        for record, _ in records[kind]:
-            pages[record.path] = (f"{folder}/{record.slug}.md", record.meta.draft)
     published = known | {uri for uri, draft in pages.values() if not draft}
     everything = known | {uri for uri, _ in pages.values()}
     problems = []

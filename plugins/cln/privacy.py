@@ -45,6 +45,7 @@ pass, so hostile input (long runs of digits, spaces or ``@``) is scanned in line
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import html
 import re
 from bisect import bisect_left, bisect_right
@@ -177,6 +178,7 @@ _ZERO_WIDTH_RE = re.compile(f"[{_ZERO_WIDTH}]+")
 # Python's \s (str patterns) is Unicode whitespace: tabs, newlines, vertical tab, form
 # feed, no-break, figure, thin, hair and narrow no-break spaces, line separators ...
 _WHITESPACE_RE = re.compile(r"\s+")
+_LINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
 _SQUASH_RE = re.compile(rf"[\s{_ZERO_WIDTH}]+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
 
@@ -536,17 +538,27 @@ def _matches(text: str, allowed_emails: frozenset[str]) -> list[tuple[int, int, 
                 if _date_ok(m) and _near_cue(starts, ends, newlines, m.start(), m.end()):
                     found.append((m.start(), m.end(), DATE_OF_BIRTH))
 
-    # Between detectors the higher priority wins (and within one, the earlier match).
-    # Accepted spans are kept sorted (and so non-overlapping) for bisection.
-    found.sort(key=lambda f: (_PRIORITY[f[2]], f[0]))
-    kept_starts: list[int] = []
-    kept: list[tuple[int, int, str]] = []
+    # Between detectors the higher priority wins; within one, the earlier match. One
+    # detector at a time, in order of priority, is merged into the spans kept so far
+    # (sorted and non-overlapping), so this is linear however many findings there are.
+    by_kind: dict[str, list[tuple[int, int]]] = {}
     for start, end, kind in found:
-        i = bisect_left(kept_starts, end)
-        if i > 0 and kept[i - 1][1] > start:
-            continue
-        kept_starts.insert(i, start)
-        kept.insert(i, (start, end, kind))
+        by_kind.setdefault(kind, []).append((start, end))
+    kept: list[tuple[int, int, str]] = []
+    for kind in sorted(by_kind, key=_PRIORITY.__getitem__):
+        accepted: list[tuple[int, int, str]] = []
+        j = 0
+        last_end = -1
+        for start, end in sorted(by_kind[kind]):
+            if start < last_end:
+                continue
+            while j < len(kept) and kept[j][1] <= start:
+                j += 1
+            if j < len(kept) and kept[j][0] < end:
+                continue
+            accepted.append((start, end, kind))
+            last_end = end
+        kept = list(heapq.merge(kept, accepted)) if kept else accepted
     return kept
 
 
@@ -584,7 +596,7 @@ def scan(
     from ``start_line`` like the findings) whose findings are never reported, not even as
     allowed: the front matter's ``guid:`` line, whose UUID is not patient data.
 
-    Each line is normalised (:func:`normalise_text`) before it is searched; a value
+    Each line is normalised as by :func:`normalise_text` before it is searched; a value
     wrapped onto the next line is not found here (:func:`scan_text` finds it in the
     rendered text).
 
@@ -593,28 +605,33 @@ def scan(
     reason; the caller decides what to do with allowed findings (usually nothing). A
     marker without a reason allows nothing.
     """
-    allowed = _allowed_set(allowed_emails)
+    # Normalised as normalise_text() does, but keeping the newlines: no pattern matches
+    # a newline, so searching the whole text is searching each line.
+    norm = _LINE_WHITESPACE_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text)).translate(_DASHES)
+    spans = _matches(norm, _allowed_set(allowed_emails))
+    if not spans:
+        return []
+    newlines = [n.start() for n in _NEWLINE_RE.finditer(norm)]
+    raw_lines = text.split("\n")
+    reasons: dict[int, str | None] = {}
     findings: list[Finding] = []
-    for index, line in enumerate(text.split("\n")):
+    for start, end, kind in spans:
+        index = bisect_left(newlines, start)
         number = start_line + index
-        # Every pattern needs a digit or an '@': look only at lines with one.
-        if number in skip_lines or not _CANDIDATE_RE.search(line):
+        if number in skip_lines:
             continue
-        norm = normalise_text(line)
-        spans = _matches(norm, allowed)
-        if not spans:
-            continue
-        reason = allow_reason(line)
-        for start, end, kind in spans:
-            findings.append(
-                Finding(
-                    line=number,
-                    kind=kind,
-                    masked=_mask(norm[start:end], kind),
-                    allowed=reason is not None,
-                    reason=reason,
-                )
+        if index not in reasons:
+            reasons[index] = allow_reason(raw_lines[index])
+        reason = reasons[index]
+        findings.append(
+            Finding(
+                line=number,
+                kind=kind,
+                masked=_mask(norm[start:end], kind),
+                allowed=reason is not None,
+                reason=reason,
             )
+        )
     return findings
 
 

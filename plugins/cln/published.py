@@ -57,8 +57,16 @@ def control_characters(path: str, text: str, first_line: int, what: str) -> list
 
 def _located(findings: list[Any], raw_lines: list[str], first_line: int,
              default_line: int) -> Iterator[tuple[Any, int]]:
+    """Each finding with its file line; the same value found again is looked for after the last."""
+    last: dict[str, int] = {}
     for finding in findings:
-        index = privacy.locate(raw_lines, finding)
+        index = None
+        if finding.key in last:
+            index = privacy.locate(raw_lines, finding, start=last[finding.key] + 1)
+        if index is None:
+            index = privacy.locate(raw_lines, finding)
+        if index is not None:
+            last[finding.key] = index
         yield finding, (first_line + index if index is not None else default_line)
 
 
@@ -73,13 +81,20 @@ def privacy_in_text(path: str, text: str, raw_lines: list[str], first_line: int,
         if (line, finding.kind) in seen:
             continue
         seen.add((line, finding.kind))
-        raw = raw_lines[line - first_line] if 0 <= line - first_line < len(raw_lines) else ""
+        index = line - first_line
+        raw = raw_lines[index] if 0 <= index < len(raw_lines) else ""
         reason = allow_reason(raw)
+        if reason is None and index + 1 < len(raw_lines) and _key_chars(finding.key) not in _key_chars(raw):
+            reason = allow_reason(raw_lines[index + 1])  # a value wrapped onto the next line: its marker is there
         if reason:
             out.allowed.append((path, line, finding.kind, reason))
         else:
             out.problems.append(Problem(path, line, what, privacy.Finding(line, finding.kind, finding.masked,
                                                                            False, None).message))
+
+
+def _key_chars(text: str) -> str:
+    return re.sub(r"[^0-9A-Za-z]", "", text).lower()
 
 
 def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:

@@ -204,11 +204,15 @@ class _Box:
     end: int
 
 
-def _boxes(data: bytes, start: int, end: int) -> list[_Box]:
-    """The boxes laid end to end in ``data[start:end]``; ValueError if they do not fit exactly."""
+def _boxes(data: bytes, start: int, end: int, top: bool = False) -> list[_Box]:
+    """The boxes laid end to end in ``data[start:end]``; ValueError if they do not fit exactly.
+
+    At the ``top`` of a file, bytes after the last box that are not a box are left out."""
     boxes, pos = [], start
     while pos < end:
-        if pos + 8 > end:
+        if pos + 8 > end or top and not all(32 <= b < 127 for b in data[pos + 4:pos + 8]):
+            if top and boxes:
+                break
             raise ValueError("a box header is cut short")
         length, kind = struct.unpack(">I4s", data[pos:pos + 8])
         header = 16 if length == 1 else 8
@@ -250,7 +254,7 @@ def strip_mp4(data: bytes) -> bytes:
     relative to the boxes around it. A fragmented file, or one whose boxes do not parse, is
     returned as it is (mutagen still removes its iTunes tags)."""
     try:
-        top = _boxes(data, 0, len(data))
+        top = _boxes(data, 0, len(data), top=True)
         if any(box.kind == b"moof" for box in top):
             return data
         kept = [box for box in top if box.kind not in _DROP]

@@ -57,9 +57,43 @@ def test_date_in_another_format_is_refused():
     assert "date: '15/01/2009' is not a date; write it as YYYY-MM-DD" in msg
 
 
-def test_updated_before_date_is_refused():
-    msgs = problems(case_study(date="2009-03-01", extra="updated: 2009-02-01\n"))
-    assert any("updated (2009-02-01) is before date (2009-03-01)" in m for m in msgs)
+def test_updated_before_date_is_refused_on_the_updated_line():
+    (msg,) = problems(case_study(date="2009-03-01", extra="updated: 2009-02-01\n"))
+    line = case_study(date="2009-03-01", extra="updated: 2009-02-01\n").split("\n").index("updated: 2009-02-01") + 1
+    assert msg.startswith(f"case_studies/x.md:{line}: updated: 2009-02-01 is before date (2009-03-01)")
+
+
+@pytest.mark.parametrize("date, year", [("2109-01-15", 2109), ("1900-06-01", 1900), ("0209-01-15", 209)])
+def test_dates_outside_the_sane_range_are_refused_with_the_range(date, year):
+    (msg,) = problems(case_study(date=date))
+    assert f"has the year {year}; dates must fall between 1948 and 2100" in msg
+
+
+@pytest.mark.parametrize("extra, field", [("draft: true\ndraft: false\n", "draft"),
+                                          ("region: london\n", "region")])
+def test_a_key_written_twice_is_refused_not_merged(extra, field):
+    msgs = problems(case_study(extra=extra))
+    assert any(f": {field}: is written twice (first on line" in m for m in msgs)
+
+
+def test_front_matter_without_its_closing_line_is_a_message_not_a_traceback():
+    text = case_study().replace("\n---\n", "\n\n", 1)
+    (msg,) = problems(text)
+    assert msg == ("case_studies/x.md:1: front matter has no closing '---' line: after the last field, "
+                   "add a line with just three hyphens ---, then the text")
+
+
+@pytest.mark.parametrize("guid", ["has space", "tab\there", "nul\x00", "é-accent"])
+def test_a_guid_with_spaces_or_control_characters_is_refused(guid):
+    from cln.content import MODELS
+    from pydantic import ValidationError
+    with pytest.raises(ValidationError, match="no spaces or control characters"):
+        MODELS["episode"].model_validate({"title": "t", "summary": "s", "date": "2009-01-01", "guid": guid,
+                                          "audio": "a.mp3", "transcript": "t.vtt"})
+
+
+def test_an_empty_optional_field_means_absent():
+    assert problems(case_study(extra="contact: ''\nupdated:\n")) == []
 
 
 def test_overlong_title_says_by_how_much():

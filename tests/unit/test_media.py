@@ -7,6 +7,7 @@ so no encoder is needed; art is made with Pillow. Nothing here builds a site.
 from __future__ import annotations
 
 import io
+import json
 import os
 import shutil
 import struct
@@ -25,7 +26,7 @@ from cln.audio import AudioError, AudioProbe, _last_frame_complete, mp3_audio_sp
 from cln.catalogue import Settings, load_catalogue
 from cln.errors import ContentError
 from cln.feeds.podcast import PodcastInfo
-from conftest import REPO, VTT, episode
+from conftest import DOCS, REPO, VTT, episode
 
 SECRET = b"SECRET-WARD-7"  # stands for anything an editor's tools left in a file
 
@@ -245,6 +246,26 @@ def test_bad_m4a_files_are_refused_with_a_clear_message(tmp_path, mp3s, name, da
     assert "Error" not in str(caught.value)  # no exception class names for editors
 
 
+def test_m4a_with_padding_after_its_boxes_is_accepted_and_served_without_it(tmp_path):
+    src = write(tmp_path, "padded.m4a", m4a(metadata=True) + bytes(100))
+    assert AudioProbe().facts(src).duration == 10
+    served, _ = tagging.tagged_copy(src, str(tmp_path / "cache"), TAGS)
+    data = Path(served).read_bytes()
+    assert SECRET not in data and not data.endswith(bytes(100)) and MP4(served).info.length == 10
+
+
+def test_probe_does_not_trust_verdicts_of_older_checks(tmp_path, mp3s):
+    path = tmp_path / "ape.mp3"
+    shutil.copyfile(mp3s["short"], path)
+    stat = path.stat()
+    cache = tmp_path / "audio.json"
+    cache.write_text(json.dumps({f"{path}|{stat.st_size}|{stat.st_mtime_ns}": {"error": "looks truncated"}}))
+    probe = AudioProbe(str(cache))
+    assert probe.facts(str(path)).duration > 0 and probe.reads == 1
+    probe.save()
+    assert all(key.startswith("2|") for key in json.loads(cache.read_text()))
+
+
 def test_served_m4a_has_no_metadata_but_the_builds_and_the_audio_intact(tmp_path, show_art):
     payload = bytes(i * 13 % 253 for i in range(40000))
     src = write(tmp_path, "src.m4a", m4a(payload=payload, metadata=True))
@@ -436,9 +457,9 @@ def test_read_only_cache_falls_back_to_a_private_folder(tmp_path, mp3s, monkeypa
         return real_makedirs(path, *args, **kwargs)
 
     monkeypatch.setattr(os, "makedirs", read_only)
-    served, made = tagging.tagged_copy(str(mp3s["short"]), str(cache), TAGS)
+    served, made = tagging.tagged_copy(str(mp3s["short"]), str(cache), _with(TAGS, title="Read-only"))
     assert made and os.path.isfile(served) and not served.startswith(str(cache))
-    assert ID3(served)["TIT2"].text == ["Episode 1"]
+    assert ID3(served)["TIT2"].text == ["Read-only"]
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can write to a read-only folder")
@@ -458,7 +479,7 @@ def test_chmod_read_only_cache_falls_back(tmp_path, mp3s):
 
 def project(tmp_path: Path, files: dict[str, str | bytes | Path]) -> Settings:
     root = tmp_path / "project"
-    for rel, content in {"taxonomy.yml": REPO / "taxonomy.yml", **files}.items():
+    for rel, content in {"taxonomy.yml": REPO / "taxonomy.yml", **DOCS, **files}.items():
         path = root / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, Path):

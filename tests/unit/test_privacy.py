@@ -7,7 +7,9 @@ Every number here is a published test value or one never issued: NHS numbers fro
 from __future__ import annotations
 
 import itertools
+import random
 import time
+import uuid
 
 import pytest
 
@@ -103,6 +105,42 @@ def test_nhs_number_with_no_break_spaces_from_a_word_processor_is_found():
     assert kinds("NHS number 943\u00a0476\u00a05919") == [NHS]
 
 
+@pytest.mark.parametrize(
+    "written",
+    [
+        "943 4765919",  # 3-7
+        "9434 765 919",  # 4-3-3
+        "94 3476 5919",  # 2-4-4
+        "94347 65919",  # 5-5
+        "943.476.5919",  # dots
+        "943-4765919",
+        "943  476\t5919",  # runs of whitespace
+        "943\u2009476\u202f5919",  # thin and narrow no-break spaces
+        "943\u2013476\u20135919",  # en dashes
+        "943\u200b476\u200b5919",  # zero-width spaces
+        "943 476 5919 12",  # followed by a small number: still ten whole digits
+    ],
+)
+def test_nhs_numbers_in_any_grouping_are_found(written):
+    finding = only(f"Patient's NHS number was {written} on admission.")
+    assert finding.kind == NHS and finding.masked.endswith("919")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "943 476 59 19",  # four groups
+        "9 434 765 919",  # three groups with a single digit
+        "943 476-5919",  # three groups with two separators
+        "RX9434765919",  # inside a word
+        "9434765919th",
+        "12-34-56 7890",  # four groups again
+    ],
+)
+def test_other_shapes_of_ten_digits_are_not_nhs_numbers(text):
+    assert NHS not in kinds(f"ref {text} noted")
+
+
 # --- Postcodes ------------------------------------------------------------------------
 
 POSTCODES = {
@@ -138,13 +176,26 @@ def test_a_postcode_in_yaml_front_matter_is_found_on_its_line():
         "B12 injections at the practice",
         "the M1 and A1 roads",
         "SW1A is an outward code only",
-        "lower case m1 1ae is not treated as a postcode",
         "Band 7 2nd year",
         "NEWS2 3 points",
+        "ward b12 2nd floor",
+        "bay a1 1st bed",
+        "vitamin b12 5mg daily",
+        "news2 3 points, a1c 48",
+        "e1 4th visit, sw1 1hr wait",
+        "uuid 3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        "hex colours a1b2c3 and #e1a2b3",
     ],
 )
 def test_ordinary_text_with_letters_and_digits_is_not_a_postcode(text):
     assert POSTCODE not in kinds(text)
+
+
+@pytest.mark.parametrize("postcode", ["m1 1ae", "sw1a 1aa", "Sw1A 1aA", "ec1a1bb", "dn55 1pt", "cr2 6xh", "gir 0aa", "M1 1ST"])
+def test_postcodes_in_lower_or_mixed_case_are_found(postcode):
+    finding = only(f"She lives at 12 Acacia Avenue, {postcode}.")
+    assert finding.kind == POSTCODE
+    assert postcode not in finding.message
 
 
 # --- Phone numbers --------------------------------------------------------------------
@@ -164,6 +215,12 @@ def test_ordinary_text_with_letters_and_digits_is_not_a_postcode(text):
         "+447700900123",
         "0044 161 496 0000",
         "0161-496-0000",
+        "0161.496.0000",
+        "020.7946.0000",
+        "07700.900123",
+        "+44.161.496.0000",
+        "(0161) 496.0000",
+        "0161\u00a0496\u00a00000",
     ],
 )
 def test_uk_phone_numbers_are_found(phone):
@@ -185,6 +242,9 @@ def test_uk_phone_numbers_are_found(phone):
         "admitted 01-02-2009 10:30",
         "questions 05 06 07 08 09",
         "Module 01 2009-2010 cohort",
+        "admitted 01.02.2009 10.30",
+        "version 10.2.1 then 01.234.5678.9",
+        "build a01614960000 and 01614960000x",
     ],
 )
 def test_years_dates_counts_and_other_numbers_are_not_phone_numbers(text):
@@ -217,7 +277,7 @@ def test_a_single_allowed_address_may_be_given_as_a_string():
 
 # --- Dates of birth -------------------------------------------------------------------
 
-CUES = ["born", "DOB", "D.O.B.", "date of birth", "birth date", "birthday"]
+CUES = ["born", "DOB", "D.O.B.", "D. O. B.", "d.o.b", "date of birth", "Date-of-birth", "date-of-birth", "birth date", "birthday"]
 DATES = ["2001-02-03", "3/2/2001", "03.02.2001", "3 February 2001", "3rd Feb 2001", "February 3, 2001"]
 
 
@@ -230,6 +290,11 @@ def test_a_date_with_a_birth_cue_is_a_date_of_birth(cue, date):
 
 def test_the_cue_may_come_after_the_date():
     assert kinds("3 February 2001 is her date of birth") == [DOB]
+
+
+@pytest.mark.parametrize("cue", ["date-of-birth:", "Date-of-birth -", "DATE-OF-BIRTH", "date of\tbirth"])
+def test_hyphenated_cues_and_punctuation_after_them_are_cues(cue):
+    assert kinds(f"{cue} 03-02-2001") == [DOB]
 
 
 @pytest.mark.parametrize(
@@ -390,6 +455,46 @@ def test_an_allow_marker_without_a_reason_does_not_allow(marker):
     assert finding.reason is None
 
 
+# --- Lines that are never reported, and UUIDs -------------------------------------------
+
+GUID_FRONT_MATTER = """\
+---
+title: Episode 1
+guid: urn:cln:0161-496-0000  # not a UUID: a phone-shaped guid
+phone: 0161 496 0000
+---
+Body with 943 476 5919
+"""
+
+
+def test_findings_on_skipped_lines_are_not_reported_at_all():
+    assert [(f.line, f.kind) for f in scan(GUID_FRONT_MATTER)] == [(3, PHONE), (4, PHONE), (6, NHS)]
+    assert [(f.line, f.kind) for f in scan(GUID_FRONT_MATTER, skip_lines=frozenset({3}))] == [(4, PHONE), (6, NHS)]
+
+
+def test_skipped_lines_are_file_line_numbers_counted_from_start_line():
+    body = "Intro\nCall 0161 496 0000\nAt M1 1AE"
+    assert [f.line for f in scan(body, start_line=10, skip_lines=frozenset({11}))] == [12]
+    assert [f.line for f in scan(body, start_line=10, skip_lines=frozenset({2}))] == [11, 12]
+
+
+def test_a_skipped_line_is_skipped_even_with_an_allow_marker():
+    assert scan("Call 0161 496 0000 <!-- privacy-allow: office -->", skip_lines=frozenset({1})) == []
+
+
+def random_uuids(count: int, seed: int) -> list[uuid.UUID]:
+    rng = random.Random(seed)
+    return [uuid.UUID(int=rng.getrandbits(128), version=4) for _ in range(count)]
+
+
+def test_twenty_thousand_random_uuids_are_never_findings():
+    uuids = random_uuids(20_000, seed=20240601)
+    lines = []
+    for u in uuids:
+        lines += [f"guid: {u}", f"id {str(u).upper()} ref", f"urn {u.urn}", f"hex {u.hex}"]
+    assert scan("\n".join(lines)) == []
+
+
 # --- Ordinary content ----------------------------------------------------------------
 
 ORDINARY = """\
@@ -420,6 +525,10 @@ def test_a_realistic_case_study_has_no_findings():
 
 
 # --- Speed ---------------------------------------------------------------------------
+# No wall-clock limits (they fail on a busy machine): a scan is compared with a single
+# regular-expression pass over the same text, and hostile input with itself at an eighth
+# of the size. Linear work grows 8 times for 8 times the text; a pattern that rescans a
+# run from every position grows 64 times, and at 200 kB takes seconds, not milliseconds.
 
 
 def thousand_word_body() -> str:
@@ -432,33 +541,66 @@ def thousand_word_body() -> str:
     return "\n".join(lines)
 
 
-def test_a_thousand_word_body_scans_well_under_5_ms():
+_WORDS = __import__("re").compile(r"\w+")
+
+
+def test_a_thousand_word_body_scans_within_a_small_multiple_of_reading_its_words():
     body = thousand_word_body()
     assert len(body.split()) >= 1000
-    best = min(_timed(scan, body) for _ in range(7))
-    assert best < 0.005, f"{best * 1000:.2f} ms"
+    scanning = _best(scan, body, repeat=7)
+    reading = _best(_WORDS.findall, body, repeat=7)
+    assert scanning < 100 * reading, f"{scanning * 1000:.2f} ms against {reading * 1000:.3f} ms"
 
 
+# Each hostile input is (prefix, repeated unit, suffix), made up to a given length.
 HOSTILE = {
-    "digits": "9" * 200_000,
-    "at signs": "@" * 200_000,
-    "a@": "a@" * 100_000,
-    "dots then at": "a." * 100_000 + "@example.org",
-    "spaced zeros": "0 " * 100_000,
-    "spaced digits on lines": "1\n" * 100_000,
-    "domain labels": "a@" + "b." * 99_999,
-    "plus signs": "+44 " * 50_000,
-    "dates and cues": "born 1/1/2001 " * 14_000,
-    "record cues": "MRN 1-" * 33_000,
-    "postcode-ish": "A1 " * 66_000,
-    "allow markers": "privacy-allow:" * 14_000 + "1",
+    "digits": ("", "9", ""),
+    "at signs": ("", "@", ""),
+    "a@": ("", "a@", ""),
+    "dots then at": ("", "a.", "@example.org"),
+    "spaced zeros": ("", "0 ", ""),
+    "spaced digits on lines": ("", "1\n", ""),
+    "domain labels": ("a@", "b.", ""),
+    "plus signs": ("", "+44 ", ""),
+    "dates and cues": ("", "born 1/1/2001 ", ""),
+    "record cues": ("", "MRN 1-", ""),
+    "postcode-ish": ("", "A1 ", ""),
+    "lower-case postcode-ish": ("", "a1 1a", ""),
+    "allow markers": ("", "privacy-allow:", "1"),
+    "dotted digits": ("", "1.", ""),
+    "hyphen space digits": ("", "12 - ", ""),
+    "ten-digit groups": ("", "943 476 5919 ", ""),
+    "phone-ish": ("", "0161.496.", ""),
+    "dob cues": ("", "date-of-birth d.o.b. ", "1/1/2001"),
+    "whitespace of every kind": ("1", "\u00a0\t\u2009\u200b\n", "1"),
+    "uuids": ("", "3f2504e0-4f89-11d3-9a0c-0305e82c3301 ", ""),
+    "findings of every kind": ("", "943 476 5919 M1 1AE 0161 496 0000 jo@nhs.net MRN A1234567 DOB 3/2/2001 ", ""),
+    "postcodes between nhs numbers": ("", "9434765919 M11AE ", ""),
 }
 
 
-@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
-def test_hostile_input_of_200_kb_scans_in_under_a_second(text):
-    assert len(text) >= 195_000
-    assert _timed(scan, text) < 1.0
+def hostile(name: str, size: int) -> str:
+    prefix, unit, suffix = HOSTILE[name]
+    return prefix + unit * ((size - len(prefix) - len(suffix)) // len(unit) + 1) + suffix
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_input_scans_in_linear_time(name):
+    assert_linear(scan, name)
+
+
+def assert_linear(function, name: str, size: int = 200_000, factor: int = 8) -> None:
+    big = hostile(name, size)
+    small = hostile(name, size // factor)
+    assert len(big) >= size
+    whole = _best(function, big, repeat=3)
+    eighth = _best(function, small, repeat=3)
+    # Under 50 ms for 200 kB cannot be quadratic; otherwise compare with the eighth.
+    assert whole < 0.05 or whole < 3 * factor * eighth, f"{whole:.3f} s against {eighth:.4f} s for an eighth"
+
+
+def _best(function, text, repeat: int) -> float:
+    return min(_timed(function, text) for _ in range(repeat))
 
 
 def _timed(function, *args) -> float:
