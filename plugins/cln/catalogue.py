@@ -145,7 +145,8 @@ def content_files(folder: str, root: str) -> tuple[list[str], list[Problem]]:
             if not os.path.isfile(path):
                 continue
             if not SLUG_RE.match(stem):
-                problems.append(Problem(rel, 0, "", f"file name {stem!r} should be lowercase letters, digits and hyphens, "
+                shown = f"'{name}'" if name.isprintable() else repr(name)
+                problems.append(Problem(rel, 0, "", f"file name {shown} should be lowercase letters, digits and hyphens, "
                                                     f"e.g. '{slug}.md'"))
                 continue
             if stem in RESERVED_SLUGS:
@@ -202,6 +203,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         if item:
             media[episode.slug] = item
     problems += _check_unique(records["episode"])
+    problems += _check_docs(settings, allowed)
     problems += check_links(settings, pages, links, taxonomy)
     lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
                                 os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
@@ -451,6 +453,27 @@ def _check_unique(episodes: list[tuple[Episode, object]]) -> list[Problem]:
                 problems.append(Problem(episode.path, source.line_of(("episode",)), "episode",
                                         f"season {key[0]} episode {key[1]} is already {first.path}; "
                                         "give this episode the next free number"))
+    return problems
+
+
+def _check_docs(settings: Settings, allowed: list[Allowed]) -> list[Problem]:
+    """The hand-written pages get the content files' checks: they are published the same way."""
+    docs = os.path.join(settings.root, settings.docs_dir)
+    problems: list[Problem] = []
+    for here, dirs, names in os.walk(docs):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(n for n in names if n.endswith(".md")):
+            path = os.path.join(here, name)
+            rel = os.path.relpath(path, settings.root).replace(os.sep, "/")
+            try:
+                with open(path, encoding="utf-8") as fh:
+                    text = fh.read()
+            except (OSError, UnicodeDecodeError):
+                problems.append(Problem(rel, 0, "", "cannot be read as UTF-8 text; save it as UTF-8"))
+                continue
+            found = published.check_page(rel, text, settings.network_emails, settings.markdown)
+            problems += found.problems
+            allowed += [Allowed(*a) for a in found.allowed]
     return problems
 
 

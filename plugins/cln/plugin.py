@@ -12,6 +12,7 @@ podcast guids in ``podcasts/guids.lock``.
 from __future__ import annotations
 
 import json
+import re
 import logging
 import os
 import shutil
@@ -40,6 +41,8 @@ MARKER = "<!-- cln:{} -->"
 GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
 SKIP_DIV = '<div data-md-component="skip">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
+_MARKER_RE = re.compile(r"<!-- cln:([a-z-]+) -->")
+_MARKER_TOKEN_RE = re.compile(r"@@cln-marker:([a-z-]+)@@")
 ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
 PUBLISHING_COMMANDS = ("build", "gh-deploy")
 log = logging.getLogger("mkdocs.plugins.cln")
@@ -185,6 +188,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
 
         This happens after Markdown, so long generated lists never go through the Markdown parser.
         """
+        # Hand-written pages are cleaned like content; the markers are kept apart while it is done.
+        html = _MARKER_RE.sub(lambda m: f"@@cln-marker:{m.group(1)}@@", html)
+        html = _MARKER_TOKEN_RE.sub(lambda m: MARKER.format(m.group(1)), sanitise.clean(html))
         if "<!-- cln:" not in html:
             return html
         names = tuple(name for name in indexes.MARKERS if MARKER.format(name) in html)

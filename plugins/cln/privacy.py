@@ -466,15 +466,16 @@ def _record_ok(identifier: str) -> bool:
     return len(chars) >= 5 and sum(c.isdigit() for c in chars) >= 4
 
 
-def _mask(value: str, kind: str = "") -> str:
-    """Mask all but the last three characters (the last one for values under six).
+def _mask(value: str, kind: str = "", *, show: bool = True) -> str:
+    """Mask all but the last three characters (the last one for values under six; none
+    if not ``show``).
 
     Spaces, hyphens and (except in email addresses) dots are kept so the shape stays
     recognisable; at least one character is always masked.
     """
     kept = _KEPT_IN_EMAIL if kind == EMAIL_ADDRESS else _KEPT_SEPARATORS
     significant = sum(1 for c in value if c not in kept)
-    keep = 3 if significant >= 6 else 1
+    keep = (3 if significant >= 6 else 1) if show else 0
     keep = min(keep, significant - 1)
     out = []
     for ch in reversed(value):
@@ -495,6 +496,17 @@ def _key(kind: str, value: str) -> str:
         return value.lower()
     alnum = _NOT_ALNUM_RE.sub("", value)
     return alnum.upper() if kind == POSTCODE else alnum
+
+
+def _masked(norm: str, spans: list[tuple[int, int, str]]) -> list[str]:
+    """The masked value of each span. A span that the next one overlaps (two readings of
+    one run of digits) is masked whole: its last characters are inside the next one,
+    which masks them."""
+    out = []
+    for i, (start, end, kind) in enumerate(spans):
+        overlapped = i + 1 < len(spans) and spans[i + 1][0] < end
+        out.append(_mask(norm[start:end], kind, show=not overlapped))
+    return out
 
 
 _CANDIDATE_RE = re.compile(r"[0-9@]")
@@ -538,9 +550,11 @@ def _matches(text: str, allowed_emails: frozenset[str]) -> list[tuple[int, int, 
                 if _date_ok(m) and _near_cue(starts, ends, newlines, m.start(), m.end()):
                     found.append((m.start(), m.end(), DATE_OF_BIRTH))
 
-    # Between detectors the higher priority wins; within one, the earlier match. One
-    # detector at a time, in order of priority, is merged into the spans kept so far
-    # (sorted and non-overlapping), so this is linear however many findings there are.
+    # Between detectors the higher priority wins; within one, the earlier match, except
+    # that NHS numbers that overlap are all kept ("In 2009 943 476 5919" has two
+    # candidates, "2009 943 476" and "943 476 5919", and either could be the number).
+    # One detector at a time, in order of priority, is merged into the spans kept so far
+    # (sorted by start, and so by end), so this is linear however many findings there are.
     by_kind: dict[str, list[tuple[int, int]]] = {}
     for start, end, kind in found:
         by_kind.setdefault(kind, []).append((start, end))
@@ -550,7 +564,7 @@ def _matches(text: str, allowed_emails: frozenset[str]) -> list[tuple[int, int, 
         j = 0
         last_end = -1
         for start, end in sorted(by_kind[kind]):
-            if start < last_end:
+            if start < last_end and kind != NHS_NUMBER:
                 continue
             while j < len(kept) and kept[j][1] <= start:
                 j += 1
@@ -615,7 +629,7 @@ def scan(
     raw_lines = text.split("\n")
     reasons: dict[int, str | None] = {}
     findings: list[Finding] = []
-    for start, end, kind in spans:
+    for (start, end, kind), masked in zip(spans, _masked(norm, spans)):
         index = bisect_left(newlines, start)
         number = start_line + index
         if number in skip_lines:
@@ -627,7 +641,7 @@ def scan(
             Finding(
                 line=number,
                 kind=kind,
-                masked=_mask(norm[start:end], kind),
+                masked=masked,
                 allowed=reason is not None,
                 reason=reason,
             )
@@ -642,14 +656,16 @@ def scan_text(text: str, *, allowed_emails: Iterable[str] = ()) -> list[TextFind
     :func:`normalise_text`, so lines are joined and a number broken over two lines, or
     spaced with no-break spaces, is whole. ``allowed_emails`` as for :func:`scan`.
 
-    Returns findings in order of position; ``start``/``end`` are offsets into
+    Returns findings in order of position (NHS numbers may overlap: see ``_matches``,
+    and the earlier of two is then masked whole); ``start``/``end`` are offsets into
     ``normalise_text(text)``. There are no allow markers in rendered text: find the
     source line with :func:`locate` and read its marker with :func:`allow_reason`.
     """
     norm = normalise_text(text)
+    spans = _matches(norm, _allowed_set(allowed_emails))
     return [
-        TextFinding(kind=kind, masked=_mask(norm[start:end], kind), key=_key(kind, norm[start:end]), start=start, end=end)
-        for start, end, kind in _matches(norm, _allowed_set(allowed_emails))
+        TextFinding(kind=kind, masked=masked, key=_key(kind, norm[start:end]), start=start, end=end)
+        for (start, end, kind), masked in zip(spans, _masked(norm, spans))
     ]
 
 
@@ -666,9 +682,15 @@ def mask_identifiers(text: str) -> str:
     spans = _matches(norm.text, frozenset())
     if not spans:
         return text
+    merged: list[tuple[int, int, str]] = []
+    for start, end, kind in spans:  # overlapping NHS numbers are masked as one
+        if merged and start < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]), merged[-1][2])
+        else:
+            merged.append((start, end, kind))
     out = []
     pos = 0
-    for start, end, kind in spans:
+    for start, end, kind in merged:
         orig_start, orig_end = norm.span(start, end)
         out.append(text[pos:orig_start])
         out.append(_mask(norm.text[start:end], kind))

@@ -181,3 +181,16 @@ def check_name(path: str) -> list[Problem]:
 
 def privacy_article(kind: str) -> str:
     return ("an " if kind[0] in "aeiouAEIOU" or kind.startswith("NHS") else "a ") + kind
+
+
+def check_page(path: str, text: str, emails: tuple[str, ...], markdown: render.MarkdownSettings) -> Findings:
+    """A hand-written page (docs/): the same privacy and markup checks as a content file's body."""
+    from .yamlsource import split_front_matter
+
+    parts = split_front_matter(text) if text.startswith("---") else None
+    front, body = parts if parts is not None else ("", text)
+    body_line = 1 + (text.count("\n") - body.count("\n") if parts is not None else 0)
+    source = Source(path, {}, body, body_line, text, {})
+    out = check_file(path, source, emails, markdown)
+    out.links = []  # MkDocs checks the links of its own pages
+    return out

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import os
 import struct
@@ -258,8 +259,9 @@ def strip_mp4(data: bytes) -> bytes:
         if any(box.kind == b"moof" for box in top):
             return data
         kept = [box for box in top if box.kind not in _DROP]
-        sizes = [len(_rebuilt(data, box, lambda offset: offset)) if box.kind == b"moov" else box.end - box.start for box in kept]
-        starts = [sum(sizes[:i]) for i in range(len(kept))]
+        sizes = [len(_rebuilt(data, box, lambda offset: offset)) if box.kind == b"moov" else box.end - box.start
+                 for box in kept]  # chunk offsets never change a box's size
+        starts = list(itertools.accumulate(sizes, initial=0))
 
         def move(offset: int) -> int:
             for box, start in zip(kept, starts):

@@ -58,7 +58,8 @@ def m4a(*, seconds: int = 10, rate: int = 44100, handler: bytes = b"soun", paylo
     ftyp = box(b"ftyp", b"M4A \x00\x00\x02\x00M4A mp42isom")
 
     def moov(offset: int) -> bytes:
-        entry = box(b"mp4a", bytes(6) + struct.pack(">H", 1) + bytes(8) + struct.pack(">HHHHI", 1, 16, 0, 0, (rate if entry_rate is None else entry_rate) << 16)
+        sample_rate = rate if entry_rate is None else entry_rate
+        entry = box(b"mp4a", bytes(6) + struct.pack(">H", 1) + bytes(8) + struct.pack(">HHHHI", 1, 16, 0, 0, sample_rate << 16)
                     + esds(32000, config=entry_rate is None))
         stbl = box(b"stbl", full(b"stsd", struct.pack(">I", 1) + entry)
                    + full(b"stts", struct.pack(">III", 1, 1, seconds * rate))
