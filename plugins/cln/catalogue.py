@@ -34,6 +34,8 @@ class Settings:
     cache_dir: str | None = None
     markdown: MarkdownSettings = MarkdownSettings()
     docs_dir: str = "docs"
+    show_art: str = ""  # the podcast's cover, relative to podcasts/ (plugins.cln.podcast.image)
+    serving: bool = False  # a local preview, where drafts are pages too (links to them work)
 
     @property
     def case_studies_dir(self) -> str:
@@ -204,6 +206,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             media[episode.slug] = item
     problems += _check_unique(records["episode"])
     problems += _check_docs(settings, allowed)
+    if records["episode"] and settings.show_art:
+        problems += _check_show_art(settings)
     problems += check_links(settings, pages, links, taxonomy)
     lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
                                 os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
@@ -456,6 +460,21 @@ def _check_unique(episodes: list[tuple[Episode, object]]) -> list[Problem]:
     return problems
 
 
+def _check_show_art(settings: Settings) -> list[Problem]:
+    """The show's cover, as podcast apps require it (the same rule as the build's)."""
+    from .images import ImageError, check_art
+
+    path = os.path.join(settings.podcasts_dir, settings.show_art)
+    field_ = "plugins.cln.podcast.image"
+    if not os.path.isfile(path):
+        return [Problem("mkdocs.yml", 0, field_, f"podcasts/{settings.show_art} does not exist")]
+    try:
+        check_art(path)
+    except ImageError as exc:
+        return [Problem("mkdocs.yml", 0, field_, f"podcasts/{settings.show_art} {exc}")]
+    return []
+
+
 def _check_docs(settings: Settings, allowed: list[Allowed]) -> list[Problem]:
     """The hand-written pages get the content files' checks: they are published the same way."""
     docs = os.path.join(settings.root, settings.docs_dir)
@@ -505,7 +524,7 @@ def check_links(settings: Settings, pages: dict[str, tuple[str, bool]], links: d
             resolved = os.path.normpath(os.path.join(os.path.dirname(uri), target)).replace(os.sep, "/")
             if resolved.startswith("podcast/") and not resolved.endswith(".md"):
                 continue  # audio, transcripts and art: checked with the episode that carries them
-            if resolved in published or (draft and resolved in everything):
+            if resolved in published or ((draft or settings.serving) and resolved in everything):
                 continue
             why = "a draft, which is not published" if resolved in everything else "not a page or file of the site"
             problems.append(Problem(path, line, "body", f"links to '{href}', which is {why}; correct the link "

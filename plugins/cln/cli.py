@@ -16,7 +16,7 @@ import uuid
 from . import schema as schema_mod
 from .audio import AudioProbe
 from .catalogue import Settings, load_catalogue
-from .errors import ContentError
+from .errors import ContentError, unexpected
 from .render import MarkdownSettings
 
 DEFAULT_NETWORK_EMAILS = ("cln@example.org",)
@@ -55,10 +55,14 @@ def project_settings(root: str) -> Settings:
     """The settings the build uses, read from mkdocs.yml, so the check checks what the build checks."""
     config = _mkdocs_config(root)
     emails: tuple[str, ...] = ()
+    show_art = "art/show-cover.png"
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("cln"), dict):
             emails = tuple(plugin["cln"].get("network_emails") or ())
-    return Settings(root=root, include_drafts=True, network_emails=emails or DEFAULT_NETWORK_EMAILS,
+            podcast = plugin["cln"].get("podcast")
+            if isinstance(podcast, dict) and isinstance(podcast.get("image"), str):
+                show_art = podcast["image"]
+    return Settings(root=root, include_drafts=True, network_emails=emails or DEFAULT_NETWORK_EMAILS, show_art=show_art,
                     cache_dir=os.path.join(root, ".cache", "cln"), docs_dir=str(config.get("docs_dir") or "docs"),
                     markdown=MarkdownSettings.from_mkdocs(config.get("markdown_extensions") or []))
 
@@ -264,6 +268,11 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if os.environ.get("CLN_DEBUG"):
+            raise
+        print(unexpected(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -46,3 +46,15 @@ class ContentError(Exception):
             f"in {len(files)} file{'s' * (len(files) != 1)}:"
         )
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+def unexpected(exc: BaseException) -> str:
+    """What an editor is told when the site's own code fails on content: no traceback, what to do."""
+    import traceback
+
+    frame = traceback.extract_tb(exc.__traceback__)[-1:] if exc.__traceback__ else []
+    where = f" (in {frame[0].name}, {frame[0].filename.rsplit('/', 1)[-1]}:{frame[0].lineno})" if frame else ""
+    return ("The site's checks stopped on an unexpected error while reading the content: "
+            f"{exc.__class__.__name__}{where}. This is a fault in the site's code, not in your file: "
+            "please report it to the site's maintainers with the last file you changed. "
+            "Set CLN_DEBUG=1 to see the full details.")

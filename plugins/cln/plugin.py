@@ -31,7 +31,7 @@ from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import ClnConfig
 from .content import Episode
-from .errors import ContentError
+from .errors import ContentError, unexpected
 from .feeds.podcast import PodcastInfo
 from .html import e
 from .render import MarkdownSettings
@@ -81,8 +81,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             cache_dir=cfg.cache_dir,
         )
         settings = Settings(root=self.root, include_drafts=getattr(self, "serving", False),
+                            serving=getattr(self, "serving", False),
                             network_emails=tuple(cfg.network_emails), cache_dir=cfg.cache_dir,
-                            docs_dir=os.path.relpath(config.docs_dir, self.root),
+                            docs_dir=os.path.relpath(config.docs_dir, self.root), show_art=cfg.podcast.image,
                             markdown=MarkdownSettings.from_mkdocs(config.markdown_extensions, config.mdx_configs))
         self.probe = AudioProbe(os.path.join(self.root, cfg.cache_dir, "audio.json"))
         try:
@@ -90,6 +91,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             self.plan = site.plan_site(self.catalogue, self.root, self.info)
         except ContentError as exc:
             raise PluginError(exc.report()) from None
+        except Exception as exc:  # a fault of ours, never the editor's: say so without a traceback
+            if os.environ.get("CLN_DEBUG"):
+                raise
+            raise PluginError(unexpected(exc)) from None
         finally:
             self.probe.save()
         config.theme.dirs.insert(0, os.path.join(HERE, "templates"))

@@ -349,8 +349,9 @@ def _nhs_spans(text: str) -> list[tuple[int, int]]:
 
     An NHS number is one to three whole runs of digits from a chain (see ``_CHAIN_RE``)
     with exactly ten digits between them, passing Modulus 11. Three runs must each have
-    two digits or more and the same separator (3-3-4, 4-3-3, 2-4-4, not 1-4-5 or
-    943 476-5919), which keeps lists of small numbers and dates from making one. Being
+    two digits or more, and the same separator unless they are the usual 3-3-4 (so
+    4-3-3, 2-4-4 and 943 476-5919, but not 1-4-5 or 2009-10 1234), which keeps lists of
+    small numbers and dates from making one. Being
     whole runs, the ten digits are never part of a longer run of digits; and a run at
     either end of the chain must not touch a letter, so digits inside a word, a hex
     string or a UUID are not NHS numbers.
@@ -378,7 +379,8 @@ def _nhs_spans(text: str) -> list[tuple[int, int]]:
                     continue
                 first_sep = text[runs[i][1] : runs[i + 1][0]].strip() or " "
                 second_sep = text[runs[i + 1][1] : runs[j][0]].strip() or " "
-                if first_sep != second_sep:
+                sizes = (runs[i][1] - runs[i][0], runs[i + 1][1] - runs[i + 1][0])
+                if first_sep != second_sep and sizes != (3, 3):  # 943 476-5919 is 3-3-4
                     continue
             if i == 0 and chain_start > 0 and text[chain_start - 1] in _ASCII_LETTERS:
                 continue

@@ -118,6 +118,7 @@ def test_nhs_number_with_no_break_spaces_from_a_word_processor_is_found():
         "943\u2009476\u202f5919",  # thin and narrow no-break spaces
         "943\u2013476\u20135919",  # en dashes
         "943\u200b476\u200b5919",  # zero-width spaces
+        "943 476-5919",  # the usual groups, with two separators
         "943 476 5919 12",  # followed by a small number: still ten whole digits
     ],
 )
@@ -131,7 +132,7 @@ def test_nhs_numbers_in_any_grouping_are_found(written):
     [
         "943 476 59 19",  # four groups
         "9 434 765 919",  # three groups with a single digit
-        "943 476-5919",  # three groups with two separators
+        "2009-10 1234",  # three groups with two separators, not 3-3-4
         "RX9434765919",  # inside a word
         "9434765919th",
         "12-34-56 7890",  # four groups again
