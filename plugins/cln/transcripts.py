@@ -92,6 +92,8 @@ def _cue(timing: tuple[int, str], text_lines: list[tuple[int, str]]) -> Cue | No
     """The cue of a timing line and the lines of text after it (None if it has no text)."""
     number, line = timing
     m = _TIMING.match(line)
+    if m is None:  # more than one word before the arrow
+        _seconds(line.split("-->", 1)[0].strip(), number)  # refuses it
     assert m is not None
     start = _seconds(m.group(1), number)
     end = _seconds(m.group(2), number)

@@ -65,7 +65,7 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     assert path.read_text(encoding="utf-8").startswith(filled)  # not overwritten
 
 
-def test_new_episode_scaffold_has_a_fresh_guid_and_checks_once_its_files_exist(project, mp3s):
+def test_new_episode_scaffold_has_a_fresh_guid_and_checks_once_its_files_exist(project, mp3s, show_art):
     root = project({})
     assert cln(root, "new", "episode", "Inside a quality observatory").returncode == 0
     second = cln(root, "new", "episode", "Another conversation")
@@ -85,6 +85,10 @@ def test_new_episode_scaffold_has_a_fresh_guid_and_checks_once_its_files_exist(p
         (root / f"podcasts/audio/{slug}.mp3").write_bytes(mp3s["short"].read_bytes())
         (root / f"podcasts/transcripts/{slug}.vtt").parent.mkdir(parents=True, exist_ok=True)
         (root / f"podcasts/transcripts/{slug}.vtt").write_text(VTT, encoding="utf-8")
+    result = cln(root, "check")
+    assert "plugins.cln.podcast.image: podcasts/art/show-cover.png does not exist" in result.stdout  # as the build says
+    (root / "podcasts/art").mkdir(exist_ok=True)
+    (root / "podcasts/art/show-cover.png").write_bytes(show_art.read_bytes())
     result = cln(root, "check")
     assert result.returncode == 0, result.stdout
     assert "All good: 0 case studies and 2 episodes checked." in result.stdout
