@@ -51,6 +51,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from operator import mul
 
 __all__ = [
     "DATE_OF_BIRTH",
@@ -244,6 +246,7 @@ _ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz
 _CHAIN_RE = re.compile(r"[0-9]+(?:(?: ?[.-] ?| )[0-9]+)*", _A)
 _RUN_RE = re.compile(r"[0-9]+", _A)
 _NHS_MAX_GROUPS = 3
+_NHS_WEIGHTS = range(10, 1, -1)
 
 _POSTCODE_RE = re.compile(
     r"[A-PR-UWYZ](?<![A-Za-z0-9].)"
@@ -335,9 +338,9 @@ _NOT_ALNUM_RE = re.compile(r"[^0-9A-Za-z]+")
 
 def _nhs_check_ok(digits: str) -> bool:
     """The NHS number Modulus 11 check on a ten-digit string."""
-    if len(set(digits)) == 1:  # 000 000 0000, 111 111 1111: placeholders, never issued
+    if digits.count(digits[0]) == len(digits):  # 000 000 0000, 111 111 1111: placeholders
         return False
-    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    total = sum(map(mul, map(int, digits[:9]), _NHS_WEIGHTS))
     check = 11 - total % 11
     if check == 11:
         check = 0
@@ -351,10 +354,12 @@ def _nhs_spans(text: str) -> list[tuple[int, int]]:
     with exactly ten digits between them, passing Modulus 11. Three runs must each have
     two digits or more, and the same separator unless they are the usual 3-3-4 (so
     4-3-3, 2-4-4 and 943 476-5919, but not 1-4-5 or 2009-10 1234), which keeps lists of
-    small numbers and dates from making one. Being
-    whole runs, the ten digits are never part of a longer run of digits; and a run at
-    either end of the chain must not touch a letter, so digits inside a word, a hex
-    string or a UUID are not NHS numbers.
+    small numbers and dates from making one. Being whole runs, the ten digits are never
+    part of a longer run of digits; and a run at either end of the chain must not touch
+    a letter, so digits inside a word, a hex string or a UUID are not NHS numbers (a
+    UUID's groups of 8, 4, 4, 4 and 12 never add up to ten).
+
+    Windows may overlap ("1900 943 476 5919" has two that pass); ``_matches`` keeps both.
     """
     spans: list[tuple[int, int]] = []
     size = len(text)
@@ -701,6 +706,7 @@ def mask_identifiers(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)  # locate() is called once a finding, on the same lines
 def _plain_forms(chunk: str) -> tuple[str, str]:
     """Letters and digits of raw text in lower case, once with entities decoded and once
     with tags removed as well (``<b>`` leaves a ``b`` otherwise; ``<jo@nhs.net>`` is an

@@ -20,7 +20,7 @@ MIME_TYPES = {".vtt": "text/vtt", ".srt": "application/srt", ".txt": "text/plain
 # A line with "-->" is a cue's timing line: "start --> end", then optional settings.
 _TIMING = re.compile(r"^\s*+(\S*?)\s*+-->\s*+(\S*+)")
 # One time: hours (optional), minutes, seconds and milliseconds: 01:02:03.456 or 02:03,456.
-_STAMP = re.compile(r"(?:([0-9]+):)?([0-9]{1,2}):([0-9]{2})[.,]([0-9]{3})", re.ASCII)
+_STAMP = re.compile(r"(?:([0-9]{1,6}):)?([0-9]{1,2}):([0-9]{2})[.,]([0-9]{3})", re.ASCII)
 # Possessive quantifiers (and no "<" inside a tag) keep these linear on hostile text.
 _VOICE = re.compile(r"^<v(?:\.[^ >]++)?\s++([^>]++)>(.*?)(?:</v>)?$", re.S)
 _TAG = re.compile(r"</?[^<>]+>")

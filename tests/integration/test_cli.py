@@ -184,3 +184,19 @@ def test_every_example_value_the_scaffolds_write_is_refused_when_published():
         value = line.split("#")[0].split(":", 1)[-1].strip().strip('"').strip()
         if value.lower().startswith(("your", "value ", "their", "guest name", "what you", "write one")):
             assert value in PLACEHOLDERS, line
+
+
+def test_checking_one_episode_shows_its_transcripts_problems_too(project, podcast_files):
+    vtt = "WEBVTT\n\n00:00:00.000 --> 00:00:03.000\nHer number was 943 476\n5919.\n"
+    root = project({**podcast_files, "podcasts/transcripts/ep.vtt": vtt})
+    result = cln(root, "check", "podcasts/ep.md")
+    assert result.returncode == 1
+    assert "podcasts/transcripts/ep.vtt:4: privacy: looks like an NHS number (••• ••• •919)" in result.stdout
+    assert "5919" not in result.stdout.replace("•919", "")
+
+
+def test_github_annotations_stay_one_a_problem_whatever_the_file_name(project):
+    root = project({"case_studies/bad\nname,x.md": case_study()})
+    result = cln(root, "check", "--format", "github")
+    lines = [line for line in result.stdout.splitlines() if line]
+    assert len(lines) == 1 and lines[0].startswith("::error file=case_studies/bad%0Aname%2Cx.md,line=1,")

@@ -170,6 +170,16 @@ def test_ordinary_rendered_text_has_no_findings(text):
     assert scan_text(text) == []
 
 
+def test_cue_numbers_and_times_of_a_transcript_are_not_findings():
+    cues = []
+    for n, second in enumerate(range(0, 20_000, 7), start=1):
+        h, m, s = second // 3600, second // 60 % 60, second % 60
+        stamp = f"{h:02}:{m:02}:{s:02}.{second % 1000:03}"
+        cues.append(f"{n}\n{stamp} --> {stamp}\nwords\n\n{n}\n{stamp.replace('.', ',')} --> {stamp.replace('.', ',')}\nwords\n")
+    text = "WEBVTT\n\n" + "\n".join(cues)
+    assert scan_text(text) == []
+
+
 def test_a_text_finding_becomes_a_finding_on_a_line():
     finding = only("NHS 943 476 5919")
     assert finding.message.startswith("looks like an NHS number (••• ••• •919); remove it")
@@ -391,18 +401,35 @@ def prose_without_ten_digits(draw) -> str:
     return "".join(parts)
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(prose_without_ten_digits())
 def test_prose_without_ten_digit_sequences_has_no_nhs_number(text):
     assert NHS not in kinds(text)
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from("0123456789 .-\n\u00a0\u200babM@"), max_size=80))
+AWKWARD = st.text(alphabet=st.sampled_from("0123456789 .-+()\n\t\r\u00a0\u2009\u200b\u00ad\u2013abeM@"), max_size=80)
+
+
+@settings(max_examples=400, deadline=None)
+@given(AWKWARD)
 def test_masked_text_has_nothing_left_to_find(text):
     masked = mask_identifiers(text)
     assert scan_text(masked) == []
     assert mask_identifiers(masked) == masked
+
+
+@settings(max_examples=400, deadline=None)
+@given(AWKWARD, st.data())
+def test_masking_maps_normalised_offsets_back_to_the_text(text, data):
+    from cln.privacy import _Normalised
+
+    norm = _Normalised(text)
+    assert norm.text == normalise_text(text)
+    if norm.text:
+        start = data.draw(st.integers(0, len(norm.text) - 1))
+        end = data.draw(st.integers(start + 1, len(norm.text)))
+        orig_start, orig_end = norm.span(start, end)
+        assert normalise_text(text[orig_start:orig_end]).strip() == norm.text[start:end].strip()
 
 
 # --- Speed ---------------------------------------------------------------------------

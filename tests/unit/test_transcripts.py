@@ -141,7 +141,7 @@ def test_a_cue_that_ends_when_it_starts_is_accepted():
 @pytest.mark.parametrize(
     "timing",
     ["00:00:01 --> 00:00:02", "00:00:01.0 --> 00:00:02.000", "1.5 --> 2.5", "--> 00:00:02.000", "00:00:01.000 -->", "a --> b",
-     "00:00:01.000 and 2 --> 00:00:03.000"],
+     "00:00:01.000 and 2 --> 00:00:03.000", "9" * 5000 + ":00:00.000 --> 00:00:01.000"],
 )
 def test_times_that_cannot_be_read_are_refused_not_dropped(timing):
     message = refusal("WEBVTT\n\n" + timing + "\nHello\n", ".vtt")
