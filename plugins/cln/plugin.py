@@ -324,7 +324,8 @@ def _front(meta: dict) -> str:
 def _serve_folder(site_dir: str) -> bool:
     """Whether ``site_dir`` is the temporary folder ``mkdocs serve`` made (``serve --clean`` says "build")."""
     path = os.path.abspath(site_dir)
-    return os.path.basename(path).startswith("mkdocs_") and os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
+    in_temp = os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
+    return in_temp and os.path.basename(path).startswith("mkdocs_")
 
 
 def _replace(path: str, data: bytes) -> None:

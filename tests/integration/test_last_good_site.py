@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from cln import publish
 from conftest import BIN, case_study, run_build
 
 pytestmark = pytest.mark.slow
@@ -30,6 +31,16 @@ def leftovers(root: Path) -> list[str]:
 def start_build(root: Path) -> subprocess.Popen:
     return subprocess.Popen([str(BIN / "mkdocs"), "build"], cwd=root, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+
+def until_waiting(proc: subprocess.Popen) -> str:
+    """The build's output up to the line saying it waits (or to its end, if it never does)."""
+    lines = []
+    while (line := proc.stdout.readline()):
+        lines.append(line)
+        if WAITING in line:
+            break
+    return "".join(lines)
 
 
 def good_site(project) -> tuple[Path, dict[str, bytes]]:
@@ -66,10 +77,18 @@ def test_a_strict_failure_after_the_pages_were_written_leaves_the_site_untouched
 def test_two_builds_at_once_both_succeed_one_after_the_other(project):
     root = project({f"case_studies/study-{n}.md": case_study(f"Case study {n}", date=f"2009-01-{n + 10}")
                     for n in range(1, 6)})
-    first, second = start_build(root), start_build(root)
-    outputs = [proc.communicate(timeout=120)[0] for proc in (first, second)]
+    # Hold the site's lock as a running build would, so that both builds surely meet it.
+    held = publish.BuildLock(publish.lock_path(str(root / "site")))
+    held.acquire()
+    try:
+        first, second = start_build(root), start_build(root)
+        heads = [until_waiting(proc) for proc in (first, second)]
+    finally:
+        held.release()
+    outputs = [head + proc.communicate(timeout=120)[0] for head, proc in zip(heads, (first, second))]
     assert [first.returncode, second.returncode] == [0, 0], outputs
-    assert sum(WAITING in out for out in outputs) == 1, outputs
+    assert all(WAITING in out for out in outputs), outputs
+    assert sum(out.count("Published the new site") for out in outputs) == 2, outputs
     site = root / "site"
     assert (site / "index.html").is_file() and (site / "sitemap.xml").is_file()
     assert (site / "search/search_index.json").is_file() and (site / "case-studies/feed.xml").is_file()
@@ -104,7 +123,7 @@ def test_ctrl_c_at_any_moment_leaves_the_old_site_or_the_new_one(project):
         if current == "one":  # build the other version, so that a swap would show
             new_study.write_text(case_study("A second case study", region="london"))
         else:
-            new_study.unlink()
+            new_study.unlink(missing_ok=True)
         proc = start_build(root)
         time.sleep(moment)
         proc.send_signal(signal.SIGINT)
