@@ -150,6 +150,9 @@ def _line_of(lines: list[str], needle: str, first_line: int) -> int:
     for number, line in enumerate(lines):
         if low in line.lower():
             return first_line + number
+    for number, (line, following) in enumerate(zip(lines, lines[1:])):  # wrapped over a line break
+        if low in (line.rstrip() + following.lstrip()).lower():
+            return first_line + number
     return first_line
 
 

@@ -143,3 +143,9 @@ def test_a_file_name_holding_an_nhs_number_is_refused_and_masked(name):
     (problem,) = published.check_name(name)
     assert "9434765919" not in str(problem) and "476-5919" not in str(problem)
     assert "file name looks like an NHS number" in problem.message
+
+
+def test_a_script_address_wrapped_over_a_line_break_is_reported_where_it_starts():
+    found = check("Intro.\n\n[Click here](java\nscript:alert(1))\n")
+    (problem,) = found.problems
+    assert problem.line == BODY_LINE + 2 and "javascript: address" in problem.message
