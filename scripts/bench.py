@@ -21,7 +21,7 @@ Both are rebuilds: one untimed build of each comes first (for a, it reads and ta
 MP3 once, as an editor's machine has done before; its time is printed as "cold").
 
 It also times (c) the podcast feed alone for ``--feed-episodes`` episodes (default 5,000),
-built in memory with the core's own ``site.podcast_feed``, median of at least three; and
+built in memory with the core's own ``feeds.podcast.podcast_feed``, median of at least three; and
 (d) counts the audio files read by a rebuild with unchanged audio, in a real ``mkdocs
 build`` subprocess of the N = 1,000 site (or the largest size measured) that reports the
 plugin's own counters (``AudioProbe.reads`` and the number of tagged copies made).
@@ -340,7 +340,7 @@ def on_post_build(self, *, config):
     original(self, config=config)
     with open(out, "w") as fh:
         json.dump({"probe_reads": self.probe.reads, "catalogue_audio_reads": self.catalogue.audio_reads,
-                   "tagged_now": getattr(self.plan, "tagged_now", 0)}, fh)
+                   "tagged_now": self.served.made_now}, fh)
 ClnPlugin.on_post_build = on_post_build
 from mkdocs.__main__ import cli
 cli(["build", "-q", "--site-dir", site])
@@ -372,7 +372,7 @@ def html_pages(path: Path) -> int:
 
 
 def feed_seconds(count: int, runs: int, mp3s: list[tuple[Path, float]]) -> float:
-    """Median seconds of ``site.podcast_feed`` for ``count`` episodes held in memory.
+    """Median seconds of ``feeds.podcast.podcast_feed`` for ``count`` episodes held in memory.
 
     The records are parsed from generated front matter by the core's own ``parse``; each has
     media facts, a transcript and rendered show notes, and the plan points at real MP3s.
@@ -380,17 +380,19 @@ def feed_seconds(count: int, runs: int, mp3s: list[tuple[Path, float]]) -> float
     """
     import markdown
 
-    from cln import site, transcripts
+    from cln import transcripts
     from cln.audio import AudioFacts
     from cln.catalogue import Catalogue, EpisodeMedia, newest_first
     from cln.content import parse
-    from cln.feeds.podcast import PodcastInfo
+    from cln.feeds.podcast import podcast_feed
+    from cln.plan import Plan
+    from cln.settings import ShowSettings, SiteSettings
     from cln.taxonomy import Taxonomy
 
     rng = random.Random(count)
     site_url = "https://cln.example.org/"
     episodes, media, notes = [], {}, {}
-    plan = site.Plan(art_uri="podcast/art/show-cover-00000000.png")
+    plan = Plan(art_uri="podcast/art/show-cover-00000000.png")
     md = markdown.Markdown(extensions=["tables", "toc"])
     for i in range(1, count + 1):
         mp3, duration = mp3s[i % len(mp3s)]
@@ -408,15 +410,12 @@ def feed_seconds(count: int, runs: int, mp3s: list[tuple[Path, float]]) -> float
         notes[slug] = md.reset().convert(text)
     catalogue = Catalogue(taxonomy=Taxonomy.load(str(REPO / "taxonomy.yml")), case_studies=[],
                           episodes=newest_first(episodes), media=media)
-    info = site.SiteInfo(site_name="Clinical Leaders Network", site_url=site_url, show_art="art/show-cover.png",
-                         podcast=PodcastInfo(title="Clinical Leaders Network Podcast", description="Interviews.",
-                                             author="NHS Clinical Leaders Network", owner_name="NHS Clinical Leaders Network",
-                                             owner_email="cln@example.org", copyright="© NHS Clinical Leaders Network",
-                                             guid="4fd604bb-ab96-55df-99ba-684e9500fdab"))
+    info = SiteSettings(site_name="Clinical Leaders Network", site_url=site_url,
+                        show=ShowSettings(description="Interviews.", guid="4fd604bb-ab96-55df-99ba-684e9500fdab"))
     times = []
     for _ in range(max(runs, 3)):
         start = time.perf_counter()
-        xml = site.podcast_feed(catalogue, plan, info, notes)
+        xml = podcast_feed(catalogue, plan, info, notes)
         times.append(time.perf_counter() - start)
     assert xml.count(b"<item>") == count, "the feed lost episodes"
     return statistics.median(times)

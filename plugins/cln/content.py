@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
@@ -136,7 +136,6 @@ def format_clock(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
 
 
-Text = Annotated[str, BeforeValidator(_clean_text), BeforeValidator(_scalar_text)]
 Title = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=120)]
 Summary = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=300)]
 Short = Annotated[str, BeforeValidator(_clean_text), BeforeValidator(_scalar_text), Field(min_length=1, max_length=200)]
@@ -244,20 +243,50 @@ class EpisodeMeta(Strict):
 # --- records -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class CaseStudy:
-    """A validated case study: where it came from, its front matter and its Markdown body."""
+class Record:
+    """A validated content file: where it came from, its front matter and its Markdown body."""
 
     slug: str
     path: str
-    meta: CaseStudyMeta
+    meta: Any
     body: str
     body_line: int
 
-    kind = "case-study"
+    kind: ClassVar[str]
+    folder: ClassVar[str]  # the site folder of its page
 
     @property
     def url(self) -> str:
-        return f"case-studies/{self.slug}/"
+        """The address of its page inside the site."""
+        return f"{self.folder}/{self.slug}/"
+
+    @property
+    def src_uri(self) -> str:
+        """The page's source address, as the site's engine knows it."""
+        return f"{self.folder}/{self.slug}.md"
+
+    @property
+    def published(self) -> dt.datetime:
+        raise NotImplementedError
+
+    @property
+    def modified(self) -> dt.datetime:
+        """When it last changed: for case studies, their ``updated`` date; for episodes, publication."""
+        return self.published
+
+    @property
+    def last_changed(self) -> str:
+        """The day it last changed, YYYY-MM-DD (for the sitemap and the indexes)."""
+        return self.modified.date().isoformat()
+
+
+@dataclass(frozen=True)
+class CaseStudy(Record):
+    """A validated case study."""
+
+    meta: CaseStudyMeta
+    kind: ClassVar[str] = "case-study"
+    folder: ClassVar[str] = "case-studies"
 
     @property
     def published(self) -> dt.datetime:
@@ -271,26 +300,16 @@ class CaseStudy:
 
 
 @dataclass(frozen=True)
-class Episode:
-    """A validated episode; audio facts are attached later by the catalogue."""
+class Episode(Record):
+    """A validated episode; its audio facts are in the catalogue's media."""
 
-    slug: str
-    path: str
     meta: EpisodeMeta
-    body: str
-    body_line: int
-
-    kind = "episode"
-
-    @property
-    def url(self) -> str:
-        return f"podcast/{self.slug}/"
+    kind: ClassVar[str] = "episode"
+    folder: ClassVar[str] = "podcast"
 
     @property
     def published(self) -> dt.datetime:
         return self.meta.date
-
-    modified = published
 
 
 MODELS: dict[str, type[Strict]] = {"case-study": CaseStudyMeta, "episode": EpisodeMeta}
@@ -405,7 +424,7 @@ def _hint(model: type[BaseModel], loc: tuple) -> str:
     return f"add '{loc[-1]}:' ({desc})"
 
 
-def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None, list[Problem], Source | None]:
+def parse(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem], Source | None]:
     """Parse one content file into a record, or return its problems (all of them)."""
     source, problems = read_source(path, raw)
     if source is None:
@@ -416,7 +435,7 @@ def parse(path: str, raw: bytes, kind: str) -> tuple[CaseStudy | Episode | None,
     return record, problems + found, source
 
 
-def from_source(path: str, source: Source, kind: str) -> tuple[CaseStudy | Episode | None, list[Problem]]:
+def from_source(path: str, source: Source, kind: str) -> tuple[Record | None, list[Problem]]:
     """Validate the front matter of a file already read into ``source``."""
     model = MODELS[kind]
     kind_words = "a case study" if kind == "case-study" else "an episode"
@@ -431,7 +450,7 @@ def from_source(path: str, source: Source, kind: str) -> tuple[CaseStudy | Episo
     return make_record(path, kind, meta, source.body, source.body_line), []
 
 
-def make_record(path: str, kind: str, meta: CaseStudyMeta | EpisodeMeta, body: str, body_line: int) -> CaseStudy | Episode:
+def make_record(path: str, kind: str, meta: CaseStudyMeta | EpisodeMeta, body: str, body_line: int) -> Record:
     """A record from validated front matter and its body."""
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
     cls = CaseStudy if kind == "case-study" else Episode

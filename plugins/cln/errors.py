@@ -31,6 +31,16 @@ def masked(problem: Problem) -> Problem:
     return Problem(path, problem.line, problem.field, message)
 
 
+@dataclass(frozen=True)
+class Allowed:
+    """A reviewed privacy false positive, allowed on one line with a reason."""
+
+    path: str
+    line: int
+    kind: str
+    reason: str
+
+
 class ContentError(Exception):
     """Raised when content has problems; carries every problem found, not just the first."""
 

@@ -1,17 +1,17 @@
-"""Catalogue → generated pages: the case-study and episode lists, the four kinds of index,
-and the four indexes of indexes. Each function returns Markdown (holding escaped HTML) for a
-page at a known address; the MkDocs adapter turns them into virtual files.
+"""Catalogue → the generated index pages: the four kinds of index (/topics/<slug>/ ...) and the
+four indexes of indexes (/topics/ ...), and the list entries they share with hand-written pages.
+Each page is HTML, escaped here, for a known address; the MkDocs adapter puts it in place as is.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .catalogue import Catalogue
-from .content import CaseStudy, Episode, format_clock
-from .html import e, rel, time_tag
+from .content import CaseStudy, Record
+from .safehtml import escape, time_tag
+from .urls import rel
 from .taxonomy import KINDS, Taxonomy
 
 KIND_TITLES = {
@@ -37,33 +37,27 @@ class GeneratedPage:
     updated: str = ""  # YYYY-MM-DD: the newest change among the records it lists (for the sitemap)
 
 
-def last_changed(record: CaseStudy | Episode) -> str:
-    """The date a record last changed, YYYY-MM-DD: its ``updated`` date, else its date."""
-    when = getattr(record.meta, "updated", None) or record.meta.date
-    return when.date().isoformat() if isinstance(when, dt.datetime) else when.isoformat()
+def newest_change(records: Iterable[Record]) -> str:
+    """The newest ``last_changed`` of ``records``, YYYY-MM-DD, or '' when there are none."""
+    return max((r.last_changed for r in records), default="")
 
 
-def newest_change(records) -> str:
-    """The newest ``last_changed`` of ``records``, or '' when there are none."""
-    return max((last_changed(r) for r in records), default="")
-
-
-def record_item(record: CaseStudy | Episode, taxonomy: Taxonomy, here: str, level: int = 2) -> str:
+def record_item(record: Record, taxonomy: Taxonomy, here: str, level: int = 2) -> str:
     """One list entry: linked title, date, region or 'Podcast episode', summary."""
     m = record.meta
     if isinstance(record, CaseStudy):
         region = taxonomy.get("regions", m.region)
-        label = (f'<a href="{e(rel(here, f"regions/{m.region}/"))}">{e(region.name)}</a>' if region else "")
+        label = (f'<a href="{escape(rel(here, f"regions/{m.region}/"))}">{escape(region.name)}</a>' if region else "")
         kind = "Case study"
     else:
         label = "Podcast episode"
         kind = "Episode"
     meta = " · ".join(x for x in (time_tag(record.published), label) if x)
     return (
-        f'<li class="cln-card" data-kind="{e(kind.lower())}">'
-        f'<h{level} class="cln-card__title"><a href="{e(rel(here, record.url))}">{e(m.title)}</a></h{level}>'
+        f'<li class="cln-card" data-kind="{escape(kind.lower())}">'
+        f'<h{level} class="cln-card__title"><a href="{escape(rel(here, record.url))}">{escape(m.title)}</a></h{level}>'
         f'<p class="cln-card__meta">{meta}</p>'
-        f'<p class="cln-card__summary">{e(m.summary)}</p></li>'
+        f'<p class="cln-card__summary">{escape(m.summary)}</p></li>'
     )
 
 
@@ -75,7 +69,7 @@ def record_list(records, taxonomy: Taxonomy, here: str, empty: str, level: int =
     ``term_page``), since a record is listed on many index pages.
     """
     if not records:
-        return f'<p class="cln-empty">{e(empty)}</p>'
+        return f'<p class="cln-empty">{escape(empty)}</p>'
     if memo is None:
         items = "".join(record_item(r, taxonomy, here, level) for r in records)
     else:
@@ -104,9 +98,9 @@ def term_page(catalogue: Catalogue, kind: str, slug: str, memos: dict | None = N
     count = f"{len(records)} {'item' if len(records) == 1 else 'items'}"
     plural, _ = KIND_TITLES[kind]
     body = (
-        f"<h1>{e(term.name)}</h1>\n\n"
-        f'<p class="cln-lead">{e(term.description)}</p>\n'
-        f'<p class="cln-count">{count} · <a href="{e(rel(here, f"{kind}/"))}">All {plural.lower()}</a></p>\n\n'
+        f"<h1>{escape(term.name)}</h1>\n\n"
+        f'<p class="cln-lead">{escape(term.description)}</p>\n'
+        f'<p class="cln-count">{count} · <a href="{escape(rel(here, f"{kind}/"))}">All {plural.lower()}</a></p>\n\n'
         + record_list(records, catalogue.taxonomy, here, f"No {what} yet. Be the first: see how to contribute.",
                       memo=memo)
         + "\n"
@@ -122,11 +116,11 @@ def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:
     for term in catalogue.taxonomy.terms[kind]:
         n = len(catalogue.with_term(kind, term.slug))
         rows.append(
-            f'<li class="cln-term"><a class="cln-term__name" href="{e(rel(here, f"{kind}/{term.slug}/"))}">{e(term.name)}</a>'
+            f'<li class="cln-term"><a class="cln-term__name" href="{escape(rel(here, f"{kind}/{term.slug}/"))}">{escape(term.name)}</a>'
             f' <span class="cln-term__count" aria-label="{n} {"item" if n == 1 else "items"}">{n}</span>'
-            f'<p class="cln-term__description">{e(term.description)}</p></li>'
+            f'<p class="cln-term__description">{escape(term.description)}</p></li>'
         )
-    body = f"<h1>{e(title)}</h1>\n\n<p class=\"cln-lead\">{e(intro)}</p>\n\n<ul class=\"cln-terms\">{''.join(rows)}</ul>\n"
+    body = f"<h1>{escape(title)}</h1>\n\n<p class=\"cln-lead\">{escape(intro)}</p>\n\n<ul class=\"cln-terms\">{''.join(rows)}</ul>\n"
     every = catalogue.case_studies + (catalogue.episodes if kind == "topics" else [])
     return GeneratedPage(f"{kind}/index.md", title, intro, body, newest_change(every))
 
@@ -135,61 +129,7 @@ def all_pages(catalogue: Catalogue) -> list[GeneratedPage]:
     """Every generated index page."""
     pages: list[GeneratedPage] = []
     memos: dict[str, dict] = {}
-    for kind, _, _ in KINDS:
+    for kind, _ in KINDS:
         pages.append(kind_index(catalogue, kind))
         pages += [term_page(catalogue, kind, t.slug, memos) for t in catalogue.taxonomy.terms[kind]]
     return pages
-
-
-def episode_item(episode: Episode, catalogue: Catalogue, here: str) -> str:
-    """One episode in the podcast list: title, date, duration, summary."""
-    media = catalogue.media.get(episode.slug)
-    m = episode.meta
-    bits = [time_tag(episode.published)]
-    if media:
-        bits.append(f"{format_clock(media.audio.duration)} listen")
-    if m.type != "full":
-        bits.append(m.type.capitalize())
-    return (
-        f'<li class="cln-card" data-kind="episode"><h2 class="cln-card__title"><a href="{e(rel(here, episode.url))}">{e(m.title)}</a></h2>'
-        f'<p class="cln-card__meta">{" · ".join(bits)}</p><p class="cln-card__summary">{e(m.summary)}</p></li>'
-    )
-
-
-MARKERS = ("latest-case-studies", "all-case-studies", "topics", "episodes", "feed-url", "case-study-feed-url")
-
-
-def markers(catalogue: Catalogue, here: str, feed_url: str, case_feed_url: str,
-            names: tuple[str, ...] = MARKERS) -> dict[str, str]:
-    """HTML for the ``<!-- cln:... -->`` markers of hand-written pages, as seen from ``here``.
-
-    Only the ``names`` asked for are made: a page with the full list of case studies should
-    not pay for the others, and the others should not pay for the full list.
-    """
-    tx = catalogue.taxonomy
-    makers = {
-        "latest-case-studies": lambda: record_list(catalogue.case_studies[:5], tx, here, "No case studies yet.", level=3)
-        + f'<p><a href="{e(rel(here, "case-studies/"))}">All case studies</a></p>',
-        "all-case-studies": lambda: record_list(catalogue.case_studies, tx, here, "No case studies yet."),
-        "topics": lambda: '<ul class="cln-pathways">' + "".join(
-            f'<li><a href="{e(rel(here, f"topics/{t.slug}/"))}">{e(t.name)}</a> '
-            f'<span class="cln-term__count">{len(catalogue.with_term("topics", t.slug))}</span></li>'
-            for t in tx.terms["topics"]) + "</ul>",
-        "episodes": lambda: (
-            f'<ul class="cln-list">{"".join(episode_item(x, catalogue, here) for x in catalogue.episodes)}</ul>'
-            if catalogue.episodes else '<p class="cln-empty">No episodes yet.</p>'),
-        "feed-url": lambda: copy_box(feed_url, "Podcast feed address"),
-        "case-study-feed-url": lambda: copy_box(case_feed_url, "Case-study feed address"),
-    }
-    return {name: makers[name]() for name in names if name in makers}
-
-
-def copy_box(url: str, label: str) -> str:
-    """A read-only field holding a feed address, with a button that copies it."""
-    ident = "cln-" + label.lower().replace(" ", "-").replace("-address", "")
-    return (
-        f'<div class="cln-copy"><label for="{ident}">{e(label)}</label>'
-        f'<span class="cln-copy__row"><input id="{ident}" type="text" readonly value="{e(url)}">'
-        f'<button type="button" class="md-button cln-copy__button" data-cln-copy="{ident}">Copy</button></span>'
-        f'<span class="cln-copy__status" role="status" aria-live="polite"></span></div>'
-    )

@@ -26,15 +26,20 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import csp, indexes, pages, publish, sanitise, site
+from . import csp, handpages, indexes, pages, publish, sanitise
 from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
-from .config import ClnConfig
+from .config import ClnConfig, show_settings
 from .content import Episode
 from .errors import ContentError, unexpected
-from .feeds.podcast import PodcastInfo
-from .html import e
+from .feeds.case_studies import case_study_feed
+from .feeds.podcast import podcast_feed
+from .plan import MadeFile, plan_site
+from .safehtml import escape
 from .render import MarkdownSettings
+from .served import prepare as prepare_media
+from .settings import SiteSettings
+from .urls import absolute
 
 HERE = os.path.dirname(__file__)
 MARKER = "<!-- cln:{} -->"
@@ -66,29 +71,19 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         self.notes: dict[str, str] = {}
         self.swaps: dict[str, tuple[str, str, str, str]] = {}
         cfg = self.config
-        self.info = site.SiteInfo(
-            site_name=config.site_name,
-            site_url=config.site_url or "http://127.0.0.1:8000/",
-            podcast=PodcastInfo(
-                title=cfg.podcast.title, description=cfg.podcast.description, author=cfg.podcast.author,
-                owner_name=cfg.podcast.owner_name, owner_email=cfg.podcast.owner_email,
-                copyright=cfg.podcast.copyright, language=cfg.podcast.language, explicit=cfg.podcast.explicit,
-                type=cfg.podcast.type, guid=cfg.podcast.guid, locked=cfg.podcast.locked,
-                funding_url=cfg.podcast.funding_url, funding_text=cfg.podcast.funding_text, medium=cfg.podcast.medium,
-            ),
-            show_art=cfg.podcast.image,
-            media_base_url=cfg.media_base_url,
-            cache_dir=cfg.cache_dir,
-        )
+        self.info = SiteSettings(site_name=config.site_name, site_url=config.site_url or "http://127.0.0.1:8000/",
+                                 show=show_settings(cfg.podcast), media_base_url=cfg.media_base_url,
+                                 cache_dir=cfg.cache_dir)
         settings = Settings(root=self.root, include_drafts=getattr(self, "serving", False),
                             serving=getattr(self, "serving", False),
                             network_emails=tuple(cfg.network_emails), cache_dir=cfg.cache_dir,
-                            docs_dir=os.path.relpath(config.docs_dir, self.root), show_art=cfg.podcast.image,
+                            docs_dir=os.path.relpath(config.docs_dir, self.root), show_art=self.info.show.image,
                             markdown=MarkdownSettings.from_mkdocs(config.markdown_extensions, config.mdx_configs))
         self.probe = AudioProbe(os.path.join(self.root, cfg.cache_dir, "audio.json"))
         try:
             self.catalogue: Catalogue = load_catalogue(settings, self.probe)
-            self.plan = site.plan_site(self.catalogue, self.root, self.info)
+            self.served = prepare_media(self.catalogue, self.root, self.info)
+            self.plan = plan_site(self.catalogue, self.root, self.info, self.served)
         except ContentError as exc:
             raise PluginError(exc.report()) from None
         except Exception as exc:  # a fault of ours, never the editor's: say so without a traceback
@@ -109,19 +104,19 @@ class ClnPlugin(BasePlugin[ClnConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Add every generated page and file of the plan as a virtual file."""
         for src_uri, record in self.plan.records.items():
-            meta = {"title": e(record.meta.title), "description": e(record.meta.summary)}
+            meta = {"title": escape(record.meta.title), "description": escape(record.meta.summary)}
             files.append(File.generated(config, src_uri, content=_front(meta) + record.body))
         for page in self.plan.generated.values():
             files.append(File.generated(config, page.src_uri, content=_front(
-                {"title": e(page.title), "description": e(page.description), "search": {"exclude": True}})
+                {"title": escape(page.title), "description": escape(page.description), "search": {"exclude": True}})
                 + GENERATED))
         cache = os.path.realpath(os.path.join(self.root, self.config.cache_dir)) + os.sep
         for item in self.plan.static:
-            if item.content is not None:
+            if isinstance(item, MadeFile):
                 files.append(File.generated(config, item.src_uri, content=item.content))
             else:
-                cls = _LinkedFile if os.path.realpath(item.abs_src_path).startswith(cache) else File
-                files.append(cls.generated(config, item.src_uri, abs_src_path=item.abs_src_path))
+                cls = _LinkedFile if os.path.realpath(item.path).startswith(cache) else File
+                files.append(cls.generated(config, item.src_uri, abs_src_path=item.path))
         for asset in ASSETS:
             files.append(File.generated(config, asset, abs_src_path=os.path.join(HERE, "assets", os.path.basename(asset))))
         return files
@@ -141,7 +136,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         uri = page.file.src_uri
         record = self.plan.records.get(uri)
         if record is not None:
-            return indexes.last_changed(record)
+            return record.last_changed
         generated = self.plan.generated.get(uri)
         if generated is not None and generated.updated:
             return generated.updated
@@ -161,7 +156,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         html = sanitise.clean(html)
         # Search gets the page's words in few tags (see pages.py); on_page_context, after search
         # has read them, swaps in the full header and transcript.
-        head = site.header_html(record, self.catalogue, self.plan)
+        head = pages.header_html(record, self.catalogue, self.plan)
         if isinstance(record, Episode):
             self.notes[record.slug] = html
             media = self.catalogue.media[record.slug]
@@ -198,10 +193,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         html = _MARKER_TOKEN_RE.sub(lambda m: MARKER.format(m.group(1)), sanitise.clean(html))
         if "<!-- cln:" not in html:
             return html
-        names = tuple(name for name in indexes.MARKERS if MARKER.format(name) in html)
+        names = tuple(name for name in handpages.MARKERS if MARKER.format(name) in html)
         url = config.site_url or "/"
-        fragments = indexes.markers(self.catalogue, page.url, site.absolute(url, "podcast/feed.xml"),
-                                    site.absolute(url, "case-studies/feed.xml"), names)
+        fragments = handpages.markers(self.catalogue, page.url, absolute(url, "podcast/feed.xml"),
+                                      absolute(url, "case-studies/feed.xml"), names)
         for name, fragment in fragments.items():
             html = html.replace(MARKER.format(name), fragment)
         return html
@@ -228,9 +223,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         out = config.site_dir
         if getattr(self, "command", None) is None and self._guid_lock_text() is not None:
             log.info("podcasts/guids.lock is only updated by `mkdocs build`, which calls on_shutdown")
-        _write(os.path.join(out, "case-studies", "feed.xml"), site.case_study_feed(self.catalogue, self.info))
+        _write(os.path.join(out, "case-studies", "feed.xml"), case_study_feed(self.catalogue, self.info))
         if self.catalogue.episodes:
-            feed = site.podcast_feed(self.catalogue, self.plan, self.info, self.notes)
+            feed = podcast_feed(self.catalogue, self.plan, self.info, self.notes)
             _write(os.path.join(out, "podcast", "feed.xml"), feed)
         if self.info.media_base_url:
             media_dir = os.path.join(self.root, self.config.media_dir)

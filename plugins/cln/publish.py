@@ -117,15 +117,24 @@ def _two_renames(new: str, target: str) -> str:
 
 @contextmanager
 def _signals_held() -> Iterator[None]:
-    """Hold back stopping signals (delivered on exit); only the main thread can do so."""
-    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+    """Hold back stopping signals, and deliver them on exit; only the main thread can do so.
+
+    The signals are caught by a handler that only remembers them, rather than blocked: a
+    signal sent to the process may reach any of its threads, but Python runs every handler
+    in the main thread, so this holds whichever thread the kernel picks.
+    """
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = signal.pthread_sigmask(signal.SIG_BLOCK, _DEFERRED)
+    received: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: received.append(signum)) for sig in _DEFERRED}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+        for sig in dict.fromkeys(received):
+            signal.raise_signal(sig)
 
 
 def remove(path: str | None) -> None:

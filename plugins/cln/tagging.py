@@ -60,7 +60,6 @@ class TagData:
     episode: int | None
     chapters: tuple[tuple[int, int, str], ...]  # (start ms, end ms, title)
     art_path: str | None
-    art_mime: str | None
 
 
 # ---------------------------------------------------------------- the cache, and its fallback

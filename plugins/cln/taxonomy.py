@@ -14,14 +14,14 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Addresses a slug would clash with: /topics/index/ is /topics/, /podcast/feed/ sits by feed.xml.
 RESERVED_SLUGS = frozenset({"index", "feed", "audio", "art", "chapters", "transcripts", "assets", "search"})
 
-#: The four kinds, in the order the site lists them: (key, singular, URL folder).
-KINDS: tuple[tuple[str, str, str], ...] = (
-    ("topics", "topic", "topics"),
-    ("regions", "region", "regions"),
-    ("professions", "profession", "professions"),
-    ("competencies", "competency", "competencies"),
+#: The four kinds, in the order the site lists them: (key, which is also the URL folder, singular).
+KINDS: tuple[tuple[str, str], ...] = (
+    ("topics", "topic"),
+    ("regions", "region"),
+    ("professions", "profession"),
+    ("competencies", "competency"),
 )
-SINGULAR = {key: singular for key, singular, _ in KINDS}
+SINGULAR = dict(KINDS)
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ class Taxonomy:
         terms: dict[str, list[Term]] = {}
         if not isinstance(data, dict):
             raise ContentError([Problem(name, 0, "", "should map topics, regions, professions and competencies to lists")])
-        for kind, singular, _ in KINDS:
+        for kind, singular in KINDS:
             entries = data.get(kind)
             if not isinstance(entries, list) or not entries:
                 problems.append(Problem(name, 0, kind, f"should be a list of {kind}, each with slug, name and description"))

@@ -36,7 +36,11 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
         assert "#" in line.split(":", 1)[1] or line.startswith("#"), line
     # As written it is a valid draft; drafts stay out of the built site.
     assert cln(root, "check").returncode == 0
-    assert not (run_build(root).site / "case-studies/falls-clinic-in-a-care-home-a-pilot").exists()
+    draft_site = run_build(root)
+    assert draft_site.returncode == 0, draft_site.output
+    assert not (draft_site.site / "case-studies/falls-clinic-in-a-care-home-a-pilot").exists()
+    assert "Falls clinic in a care home" not in draft_site.read("case-studies/index.html")
+    assert "Falls clinic in a care home" not in draft_site.read("search/search_index.json")
 
     # Published with the scaffold's example text still in it: refused, each one named.
     path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")

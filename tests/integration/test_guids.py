@@ -35,7 +35,9 @@ def test_renaming_the_episode_file_keeps_its_guid(published):
     built = run_build(root)
     assert built.returncode == 0, built.output
     assert feed_guids(built) == [GUID]
-    assert built.read("podcast/feed.xml").count("podcast/building-a-network/") >= 1
+    (entry,) = feedparser.parse(built.read("podcast/feed.xml")).entries
+    assert entry.link == "https://cln.example.org/podcast/building-a-network/"  # the new address, in the feed
+    assert "<h1>Episode 1, building a national network</h1>" in built.read("podcast/building-a-network/index.html")
     assert f"{GUID} building-a-network\n" in (root / "podcasts/guids.lock").read_text()
 
 
@@ -48,6 +50,10 @@ def test_moving_the_audio_and_changing_the_title_keep_its_guid(published):
     assert built.returncode == 0, built.output
     assert feed_guids(built) == [GUID]
     assert "<title>A new title</title>" in built.read("podcast/feed.xml")
+    (entry,) = feedparser.parse(built.read("podcast/feed.xml")).entries
+    (enclosure,) = entry.enclosures  # apps fetch the audio from its new address
+    assert enclosure.href == "https://cln.example.org/podcast/audio/2009/first.mp3"
+    assert int(enclosure.length) == (built.site / "podcast/audio/2009/first.mp3").stat().st_size
 
 
 def test_changing_site_url_keeps_item_and_podcast_guids(published):

@@ -3,6 +3,7 @@ leave site/ missing, partial or changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -11,6 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import feedparser
 import pytest
 
 from cln import publish
@@ -90,8 +92,13 @@ def test_two_builds_at_once_both_succeed_one_after_the_other(project):
     assert all(WAITING in out for out in outputs), outputs
     assert sum(out.count("Published the new site") for out in outputs) == 2, outputs
     site = root / "site"
-    assert (site / "index.html").is_file() and (site / "sitemap.xml").is_file()
-    assert (site / "search/search_index.json").is_file() and (site / "case-studies/feed.xml").is_file()
+    # The published site is whole: every case study is in the feed, in search and on its own page.
+    feed = feedparser.parse((site / "case-studies/feed.xml").read_bytes())
+    assert sorted(entry.title for entry in feed.entries) == [f"Case study {n}" for n in range(1, 6)]
+    search = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
+    assert {f"case-studies/study-{n}/" for n in range(1, 6)} <= {doc["location"] for doc in search["docs"]}
+    for n in range(1, 6):
+        assert f"<h1>Case study {n}</h1>" in (site / f"case-studies/study-{n}/index.html").read_text(encoding="utf-8")
     pages = re.findall(r"<loc>https://cln\.example\.org/([^<]*)</loc>", (site / "sitemap.xml").read_text())
     assert len(pages) > 40
     for n in range(1, 6):
@@ -157,7 +164,7 @@ def test_the_guid_lock_is_written_only_by_a_build_that_succeeds(project, podcast
     built = run_build(root)
     assert built.returncode == 0, built.output
     assert "00000000-0000-4000-8000-000000000001 ep\n" in lock.read_text()
-    assert (root / "site/podcast/ep/index.html").is_file()
+    assert "<h1>Episode 1, building a national network</h1>" in (root / "site/podcast/ep/index.html").read_text(encoding="utf-8")
 
 
 def test_a_bare_build_call_builds_in_place_and_leaves_nothing_behind(project, podcast_files):
@@ -167,7 +174,9 @@ def test_a_bare_build_call_builds_in_place_and_leaves_nothing_behind(project, po
             "logging.basicConfig(level=logging.INFO, stream=sys.stdout); build(load_config('mkdocs.yml'))")
     proc = subprocess.run([str(BIN / "python"), "-c", code], cwd=root, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert (root / "site/index.html").is_file() and (root / "site/podcast/feed.xml").is_file()
+    assert '<h1 id="home">Home</h1>' in (root / "site/index.html").read_text(encoding="utf-8")
+    feed = feedparser.parse((root / "site/podcast/feed.xml").read_bytes())
+    assert [entry.id for entry in feed.entries] == ["00000000-0000-4000-8000-000000000001"]
     assert leftovers(root) == [] and not (root / ".site.lock").exists()
     assert not (root / "podcasts/guids.lock").exists()
     assert "podcasts/guids.lock is only updated by `mkdocs build`" in proc.stdout + proc.stderr

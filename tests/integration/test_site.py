@@ -2,10 +2,21 @@
 
 import json
 import re
+from pathlib import Path
 
 import feedparser
+import pytest
 
 from conftest import case_study, run_build
+
+pytestmark = pytest.mark.slow
+
+
+def text(html: str) -> str:
+    """What a reader sees of some HTML: its text, unescaped, with spaces collapsed."""
+    import html as html_
+
+    return " ".join(html_.unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 def test_case_studies_indexes_and_feed(build):
@@ -37,7 +48,11 @@ def test_case_studies_indexes_and_feed(build):
 
     # Topic index: newest first, with date, region and summary.
     topic = built.read("topics/health-informatics/index.html")
-    assert topic.index("case-studies/choose-and-book/") > 0
+    assert '<a href="../../case-studies/choose-and-book/">Choose and Book in the North West</a>' in topic
+    assert ("Choose and Book in the North West 15 January 2009 · North West "
+            "GPs and consultants worked with local leads for three months.") in text(topic)
+    both = re.findall(r'href="\.\./\.\./case-studies/([a-z-]+)/"', built.read("professions/general-practitioner/index.html"))
+    assert both == ["london-maternity", "choose-and-book"]
     planned = built.read("topics/planned-care/index.html")
     assert "1 item" in planned
     order = re.findall(r'href="\.\./\.\./case-studies/([a-z-]+)/"', built.read("regions/north-west/index.html"))
@@ -55,7 +70,8 @@ def test_case_studies_indexes_and_feed(build):
     listing = built.read("case-studies/index.html")
     assert listing.index("london-maternity/") < listing.index("choose-and-book/")
     assert "https://cln.example.org/case-studies/feed.xml" in listing
-    assert "london-maternity/" in built.read("index.html")
+    assert ('<a href="case-studies/london-maternity/">Maternity &amp; newborn: &quot;one team&quot; &lt;handovers&gt;</a>'
+            in built.read("index.html"))
 
     # Drafts and files starting with _ are not published anywhere.
     assert not (built.site / "case-studies/draft-one").exists()
@@ -92,17 +108,6 @@ def test_search_index_has_body_title_summary_author_and_organisation(build):
     assert not {loc for loc in locations if loc.startswith(("topics/", "regions/", "professions/", "competencies/"))}
 
 
-def test_feed_keeps_the_newest_fifty(build):
-    files = {f"case_studies/cs-{i:03d}.md": case_study(f"Case study {i}", date=f"2009-{1 + i // 28:02d}-{1 + i % 28:02d}")
-             for i in range(55)}
-    built = build(files)
-    assert built.returncode == 0, built.output
-    feed = feedparser.parse(built.read("case-studies/feed.xml"))
-    assert len(feed.entries) == 50
-    assert feed.entries[0].title == "Case study 54"
-    assert "Case study 4" not in {e.title for e in feed.entries}
-
-
 def test_every_bad_file_is_reported_at_once_without_traceback(project):
     root = project({
         "case_studies/good.md": case_study(),
@@ -136,9 +141,11 @@ def test_every_bad_file_is_reported_at_once_without_traceback(project):
 def test_a_failed_build_leaves_the_last_good_site(project):
     root = project({"case_studies/good.md": case_study()})
     assert run_build(root).returncode == 0
-    before = (root / "site/case-studies/good/index.html").read_bytes()
+    site = root / "site"
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert "Choose and Book in the North West" in before[Path("case-studies/good/index.html")].decode()
     (root / "case_studies/broken.md").write_text(case_study(date="2009-02-30"))
     failed = run_build(root)
     assert failed.returncode != 0 and "date" in failed.output
-    assert (root / "site/case-studies/good/index.html").read_bytes() == before
-    assert (root / "site/index.html").exists()
+    # Readers still get the whole of the last good site, byte for byte.
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before

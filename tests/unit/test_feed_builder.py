@@ -10,14 +10,15 @@ from lxml import etree
 from cln.audio import AudioFacts
 from cln.catalogue import Catalogue, EpisodeMedia
 from cln.content import parse
-from cln.feeds.podcast import EpisodeLinks, PodcastInfo, build_podcast_feed, chapters_json, podcast_guid
+from cln.feeds.podcast import EpisodeLinks, build_podcast_feed, chapters_json, podcast_guid
+from cln.settings import ShowSettings
 from cln.taxonomy import Taxonomy
 from conftest import REPO, episode
 
 NS = {"itunes": "http://www.itunes.com/dtds/podcast-1.0.dtd", "podcast": "https://podcastindex.org/namespace/1.0",
       "atom": "http://www.w3.org/2005/Atom", "content": "http://purl.org/rss/1.0/modules/content/"}
 SITE = "https://cln.example.org/"
-INFO = PodcastInfo(title="Clinical Leaders Network Podcast", description="Interviews & stories", author="NHS CLN",
+INFO = ShowSettings(title="Clinical Leaders Network Podcast", description="Interviews & stories", author="NHS CLN",
                    owner_name="NHS CLN", owner_email="cln@example.org", copyright="© NHS CLN",
                    guid="4fd604bb-ab96-55df-99ba-684e9500fdab", funding_url="https://cln.example.org/support/",
                    funding_text="Support the network")

@@ -21,11 +21,14 @@ from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from PIL import Image, PngImagePlugin
 
-from cln import images, site, tagging
+from cln import images, rules, served, tagging
+from cln.plan import plan_site
+from cln.settings import ShowSettings, SiteSettings
+from cln.urls import hashed_name
 from cln.audio import AudioError, AudioProbe, _last_frame_complete, mp3_audio_span
 from cln.catalogue import Settings, load_catalogue
 from cln.errors import ContentError
-from cln.feeds.podcast import PodcastInfo
+from cln.feeds.podcast import podcast_feed
 from conftest import DOCS, REPO, VTT, episode
 
 SECRET = b"SECRET-WARD-7"  # stands for anything an editor's tools left in a file
@@ -123,7 +126,7 @@ def png_with_metadata(path: Path, mode="RGB") -> Path:
 
 TAGS = tagging.TagData(title="Episode 1", show="The show", author="The network", date="2009-02-12",
                        summary="What it is about.", url="https://cln.example.org/podcast/ep/", episode=3,
-                       chapters=((0, 2000, "Start"), (2000, 4000, "Middle")), art_path=None, art_mime=None)
+                       chapters=((0, 2000, "Start"), (2000, 4000, "Middle")), art_path=None)
 
 
 # ---------------------------------------------------------------- MP3: checks and tagged copies
@@ -331,9 +334,11 @@ def test_bad_art_is_an_image_error_never_a_pillow_exception(tmp_path, name, make
     with pytest.raises(images.ImageError) as caught:
         images.check_art(str(path))
     assert message in str(caught.value)
-    with pytest.raises(ContentError) as caught:
-        site.check_show_art(str(path), "plugins.cln.podcast.image")
-    assert message in caught.value.problems[0].message
+    root = tmp_path / "project"
+    (root / "podcasts/art").mkdir(parents=True)
+    (root / f"podcasts/art/show{path.suffix}").write_bytes(path.read_bytes())
+    problems = rules.check_show_art(Settings(root=str(root), show_art=f"art/show{path.suffix}"))
+    assert [p.field for p in problems] == ["plugins.cln.podcast.image"] and message in problems[0].message
 
 
 def test_pillow_decompression_bomb_warning_is_an_error(tmp_path, monkeypatch):
@@ -567,9 +572,13 @@ def test_an_m4a_without_audio_is_a_problem_on_the_audio_field(tmp_path, one_epis
 # ---------------------------------------------------------------- the plan: what is served
 
 
-INFO = site.SiteInfo(site_name="Test", site_url="https://cln.example.org/", show_art="art/show-cover.png",
-                     podcast=PodcastInfo(title="The show", description="Talks.", author="The network",
-                                         owner_name="The network", owner_email="cln@example.org", copyright="©"))
+INFO = SiteSettings(site_name="Test", site_url="https://cln.example.org/",
+                    show=ShowSettings(title="The show", description="Talks.", author="The network",
+                                      owner_name="The network", owner_email="cln@example.org", copyright="©"))
+
+
+def plan_of(catalogue, root):
+    return plan_site(catalogue, root, INFO, served.prepare(catalogue, root, INFO))
 
 
 def test_plan_serves_clean_copies_named_by_their_own_bytes(tmp_path, one_episode):
@@ -578,22 +587,22 @@ def test_plan_serves_clean_copies_named_by_their_own_bytes(tmp_path, one_episode
                                   "podcasts/audio/ep.m4a": m4a(metadata=True), "podcasts/art/ep.png": art,
                                   "podcasts/art/show-cover.png": png_with_metadata(tmp_path / "show.png")})
     catalogue = load_catalogue(settings)
-    plan = site.plan_site(catalogue, settings.root, INFO)
+    plan = plan_of(catalogue, settings.root)
     static = {item.src_uri: item for item in plan.static}
     for uri in (plan.art_uri, plan.image_uri["ep"]):
-        served = static[uri].abs_src_path
-        assert uri == site.hashed_name(served, "podcast/art") and served.startswith(os.path.join(settings.root, ".cache"))
-        assert SECRET not in Path(served).read_bytes()
+        served_copy = static[uri].path
+        assert uri == hashed_name(served_copy, "podcast/art") and served_copy.startswith(os.path.join(settings.root, ".cache"))
+        assert SECRET not in Path(served_copy).read_bytes()
     assert plan.art_uri.startswith("podcast/art/show-cover-") and plan.image_uri["ep"].startswith("podcast/art/ep-")
-    served_audio = static["podcast/audio/ep.m4a"].abs_src_path
+    served_audio = static["podcast/audio/ep.m4a"].path
     assert served_audio == plan.served_audio["ep"] and SECRET not in Path(served_audio).read_bytes()
     assert SECRET in (Path(settings.podcasts_dir) / "audio/ep.m4a").read_bytes()  # the source is untouched
-    feed = site.podcast_feed(catalogue, plan, INFO, {}).decode()
+    feed = podcast_feed(catalogue, plan, INFO, {}).decode()
     assert f'length="{os.path.getsize(served_audio)}"' in feed
     assert f'href="https://cln.example.org/{plan.image_uri["ep"]}"' in feed
 
 
 def test_plan_builds_when_the_cache_is_a_plain_file(tmp_path, one_episode):
     settings = project(tmp_path, {**one_episode, ".cache": "a file where the cache folder would be"})
-    plan = site.plan_site(load_catalogue(settings), settings.root, INFO)
+    plan = plan_of(load_catalogue(settings), settings.root)
     assert os.path.isfile(plan.served_audio["ep"]) and ID3(plan.served_audio["ep"])["TIT2"]

@@ -120,6 +120,24 @@ def test_signals_are_held_back_during_the_swap_and_delivered_after(tmp_path):
     assert reached
 
 
+def test_signals_are_held_back_even_when_another_thread_is_running(tmp_path):
+    # A signal sent to the process may be given to any thread that does not block it.
+    stop = threading.Event()
+    helper = threading.Thread(target=stop.wait, daemon=True)
+    helper.start()
+    reached = False
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with publish._signals_held():
+                for _ in range(20):
+                    os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(0.05)
+                reached = True
+    finally:
+        stop.set()
+    assert reached
+
+
 def test_a_successful_build_is_swapped_in_then_recorded_then_the_next_may_go(tmp_path):
     site = make_site(tmp_path / "site", OLD)
     pub = publish.Publication(str(site))

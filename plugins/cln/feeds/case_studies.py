@@ -12,6 +12,7 @@ import uuid
 from feedgen.feed import FeedGenerator
 
 from ..catalogue import Catalogue
+from ..settings import SiteSettings
 
 FEED_SIZE = 50
 ENTRY_NAMESPACE = uuid.UUID("8a1e3c4e-5b0c-4f7a-9a39-2f5b1f0c6d11")
@@ -22,7 +23,8 @@ def entry_id(slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(ENTRY_NAMESPACE, 'case-study:' + slug)}"
 
 
-def build_case_study_feed(catalogue: Catalogue, site_name: str, site_url: str, rights: str) -> bytes:
+def build_case_study_feed(catalogue: Catalogue, site_name: str, site_url: str, rights: str,
+                          language: str = "en-gb") -> bytes:
     """The newest 50 published case studies, most recently published or updated first."""
     site_url = site_url.rstrip("/") + "/"
     records = sorted(catalogue.case_studies, key=lambda r: (-r.modified.timestamp(), r.slug))[:FEED_SIZE]
@@ -33,7 +35,7 @@ def build_case_study_feed(catalogue: Catalogue, site_name: str, site_url: str, r
     fg.link(href=site_url + "case-studies/", rel="alternate", type="text/html")
     fg.link(href=site_url + "case-studies/feed.xml", rel="self", type="application/atom+xml")
     fg.author(name=site_name)
-    fg.language("en-gb")
+    fg.language(language)
     fg.rights(rights)
     fg.generator("Clinical Leaders Network site")
     if records:
@@ -53,3 +55,8 @@ def build_case_study_feed(catalogue: Catalogue, site_name: str, site_url: str, r
             term = catalogue.taxonomy.get("topics", slug)
             fe.category(term=slug, label=term.name if term else slug, scheme=site_url + "topics/")
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def case_study_feed(catalogue: Catalogue, site: SiteSettings) -> bytes:
+    """The case-study feed of the site."""
+    return build_case_study_feed(catalogue, site.site_name, site.site_url, site.show.copyright, site.show.language)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from lxml import etree
 
+from ..settings import ShowSettings
+
 ITUNES = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 PODCAST = "https://podcastindex.org/namespace/1.0"
 
@@ -27,22 +29,11 @@ def _el(parent, ns: str, tag: str, value: str | None = None, **attrs: str | None
 
 @dataclass
 class ChannelTags:
-    """Channel-level itunes and podcast values."""
+    """Channel-level itunes and podcast values: the show's settings, and what the feed works out."""
 
-    author: str = ""
-    owner_name: str = ""
-    owner_email: str = ""
-    image: str = ""
-    category: tuple[str, ...] = ()
-    explicit: bool = False
-    type: str = "episodic"
-    summary: str = ""
-    guid: str = ""
-    locked: bool = True
-    funding_url: str = ""
-    funding_text: str = ""
-    medium: str = ""
-    complete: bool = False
+    show: ShowSettings = field(default_factory=ShowSettings)
+    image: str = ""  # the show art's absolute address
+    guid: str = ""  # podcast:guid, given or made from the feed's address
 
 
 @dataclass
@@ -60,7 +51,8 @@ class ItemTags:
     image: str | None = None
     transcripts: list[tuple[str, str]] = field(default_factory=list)  # (url, mime)
     chapters_url: str | None = None
-    persons: list[tuple[str, str | None, str]] = field(default_factory=list)  # (name, role text, role)
+    persons: list[tuple[str, str | None, str | None]] = field(default_factory=list)  # (name, role, group)
+    language: str = "en-gb"  # of the transcripts
 
 
 class PodcastExtension(BaseExtension):
@@ -73,30 +65,28 @@ class PodcastExtension(BaseExtension):
         return {"itunes": ITUNES, "podcast": PODCAST}
 
     def extend_rss(self, feed):
-        t = self.tags
+        t, show = self.tags, self.tags.show
         channel = feed[0]
-        _el(channel, ITUNES, "author", t.author)
-        if t.summary:
-            _el(channel, ITUNES, "summary", t.summary)
+        _el(channel, ITUNES, "author", show.author)
+        if show.description:
+            _el(channel, ITUNES, "summary", show.description)
         owner = _el(channel, ITUNES, "owner")
-        _el(owner, ITUNES, "name", t.owner_name)
-        _el(owner, ITUNES, "email", t.owner_email)
+        _el(owner, ITUNES, "name", show.owner_name)
+        _el(owner, ITUNES, "email", show.owner_email)
         if t.image:
             _el(channel, ITUNES, "image", href=t.image)
-        if t.category:
-            top = _el(channel, ITUNES, "category", text=t.category[0])
-            for sub in t.category[1:]:
+        if show.category:
+            top = _el(channel, ITUNES, "category", text=show.category[0])
+            for sub in show.category[1:]:
                 _el(top, ITUNES, "category", text=sub)
-        _el(channel, ITUNES, "explicit", "true" if t.explicit else "false")
-        _el(channel, ITUNES, "type", t.type)
-        if t.complete:
-            _el(channel, ITUNES, "complete", "Yes")
-        _el(channel, PODCAST, "locked", "yes" if t.locked else "no", owner=t.owner_email or None)
+        _el(channel, ITUNES, "explicit", "true" if show.explicit else "false")
+        _el(channel, ITUNES, "type", show.type)
+        _el(channel, PODCAST, "locked", "yes" if show.locked else "no", owner=show.owner_email or None)
         _el(channel, PODCAST, "guid", t.guid)
-        if t.medium:
-            _el(channel, PODCAST, "medium", t.medium)
-        if t.funding_url:
-            _el(channel, PODCAST, "funding", t.funding_text or "Support the network", url=t.funding_url)
+        if show.medium:
+            _el(channel, PODCAST, "medium", show.medium)
+        if show.funding_url:
+            _el(channel, PODCAST, "funding", show.funding_text or "Support the network", url=show.funding_url)
         return feed
 
 
@@ -125,7 +115,7 @@ class PodcastEntryExtension(BaseEntryExtension):
         if t.image:
             sub(item, I_IMAGE, {"href": t.image})
         for url, mime in t.transcripts:
-            attrs = {"url": url, "type": mime, "language": "en-gb"}
+            attrs = {"url": url, "type": mime, "language": t.language}
             if mime in ("text/vtt", "application/srt"):
                 attrs["rel"] = "captions"
             sub(item, P_TRANSCRIPT, attrs)

@@ -7,14 +7,21 @@ builds of the same content give the same bytes.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from feedgen.feed import FeedGenerator
 
 from ..catalogue import Catalogue
 from ..content import Episode
+from ..settings import ShowSettings, SiteSettings
+from ..urls import absolute, absolute_links
 from .extension import ChannelTags, ItemTags, PodcastEntryExtension, PodcastExtension
+
+if TYPE_CHECKING:
+    from ..plan import Plan
 
 PODCAST_GUID_NAMESPACE = uuid.UUID("ead4c236-bf58-58c6-a2c6-a6b28d128cb6")
 
@@ -23,27 +30,6 @@ def podcast_guid(feed_url: str) -> str:
     """podcast:guid: UUIDv5 of the feed URL without its scheme and trailing slashes."""
     bare = feed_url.split("://", 1)[-1].rstrip("/")
     return str(uuid.uuid5(PODCAST_GUID_NAMESPACE, bare))
-
-
-@dataclass(frozen=True)
-class PodcastInfo:
-    """The show: what the channel says about itself."""
-
-    title: str
-    description: str
-    author: str
-    owner_name: str
-    owner_email: str
-    copyright: str
-    language: str = "en-gb"
-    category: tuple[str, ...] = ("Health & Fitness", "Medicine")
-    explicit: bool = False
-    type: str = "episodic"
-    guid: str | None = None
-    locked: bool = True
-    funding_url: str = ""
-    funding_text: str = ""
-    medium: str = "podcast"
 
 
 @dataclass(frozen=True)
@@ -68,7 +54,7 @@ def chapters_json(episode: Episode, duration: float) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def build_podcast_feed(catalogue: Catalogue, info: PodcastInfo, site_url: str, image_url: str,
+def build_podcast_feed(catalogue: Catalogue, info: ShowSettings, site_url: str, image_url: str,
                        links: dict[str, EpisodeLinks]) -> bytes:
     """The podcast feed as bytes. ``links`` maps each published episode's slug to its addresses."""
     site_url = site_url.rstrip("/") + "/"
@@ -87,12 +73,7 @@ def build_podcast_feed(catalogue: Catalogue, info: PodcastInfo, site_url: str, i
     episodes = list(catalogue.episodes)
     if episodes:
         fg.lastBuildDate(max(e.published for e in episodes))
-    fg.cln.tags = ChannelTags(
-        author=info.author, owner_name=info.owner_name, owner_email=info.owner_email, image=image_url,
-        category=info.category, explicit=info.explicit, type=info.type, summary=info.description,
-        guid=info.guid or podcast_guid(feed_url), locked=info.locked, funding_url=info.funding_url,
-        funding_text=info.funding_text, medium=info.medium,
-    )
+    fg.cln.tags = ChannelTags(show=info, image=image_url, guid=info.guid or podcast_guid(feed_url))
     # feedgen writes items in reverse order of adding: add oldest first so the newest is on top.
     for episode in reversed(episodes):
         m, link, media = episode.meta, links[episode.slug], catalogue.media[episode.slug]
@@ -108,6 +89,27 @@ def build_podcast_feed(catalogue: Catalogue, info: PodcastInfo, site_url: str, i
             title=m.title, duration=round(media.audio.duration), episode=m.episode, season=m.season,
             episode_type=m.type, explicit=m.explicit, summary=m.summary, author=info.author, image=link.image,
             transcripts=[(link.transcript, link.transcript_mime)], chapters_url=link.chapters,
-            persons=[(g.name, "guest", "cast") for g in m.guests],
+            persons=[(g.name, "guest", "cast") for g in m.guests], language=info.language,
         )
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def podcast_feed(catalogue: Catalogue, plan: "Plan", site: SiteSettings, notes_html: dict[str, str]) -> bytes:
+    """The podcast feed, from the plan's addresses and each episode's rendered show notes."""
+    links = {}
+    for ep in catalogue.episodes:
+        media = catalogue.media[ep.slug]
+        page = absolute(site.site_url, ep.url)
+        image = plan.image_uri.get(ep.slug)
+        links[ep.slug] = EpisodeLinks(
+            page=page,
+            audio=absolute(site.site_url, plan.audio_url[ep.slug]),
+            audio_length=os.path.getsize(plan.served_audio[ep.slug]),
+            audio_mime=media.audio.mime,
+            transcript=absolute(site.site_url, plan.transcript_uri[ep.slug]),
+            transcript_mime=media.transcript_mime,
+            chapters=absolute(site.site_url, f"podcast/chapters/{ep.slug}.json") if ep.meta.chapters else None,
+            image=absolute(site.site_url, image) if image else None,
+            notes_html=absolute_links(notes_html.get(ep.slug, ""), page),
+        )
+    return build_podcast_feed(catalogue, site.show, site.site_url, absolute(site.site_url, plan.art_uri), links)

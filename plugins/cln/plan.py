@@ -1,0 +1,91 @@
+"""Catalogue → the site's plan: every generated page and file with its address.
+
+The plan is plain data made from the catalogue and the served copies of media (served.py):
+it writes nothing. The MkDocs adapter turns it into MkDocs files.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from . import indexes
+from .catalogue import Catalogue
+from .content import Record
+from .feeds.podcast import chapters_json
+from .served import ServedMedia
+from .settings import SiteSettings
+from .urls import hashed_name, served_uri
+
+
+@dataclass(frozen=True)
+class CopiedFile:
+    """A file the site serves as it is on disk: its address inside the site and its path."""
+
+    src_uri: str
+    path: str
+
+
+@dataclass(frozen=True)
+class MadeFile:
+    """A file the site serves from bytes the build made: its address inside the site and its bytes."""
+
+    src_uri: str
+    content: bytes
+
+
+StaticFile = CopiedFile | MadeFile
+
+
+@dataclass
+class Plan:
+    """Every generated page and file of one build."""
+
+    records: dict[str, Record] = field(default_factory=dict)  # src_uri → record
+    generated: dict[str, indexes.GeneratedPage] = field(default_factory=dict)  # src_uri → page
+    static: list[StaticFile] = field(default_factory=list)
+    audio_url: dict[str, str] = field(default_factory=dict)  # slug → address as the page links it
+    transcript_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the transcript file
+    served_audio: dict[str, str] = field(default_factory=dict)  # slug → path of the file as served
+    image_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the episode's own art
+    art_uri: str = ""
+
+
+def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: ServedMedia) -> Plan:
+    """Decide every generated page and file, from the catalogue and the served copies of media."""
+    plan = Plan()
+    podcasts = os.path.realpath(os.path.join(root, "podcasts"))
+    for cs in catalogue.case_studies:
+        plan.records[f"case-studies/{cs.slug}.md"] = cs
+    for page in indexes.all_pages(catalogue):
+        plan.generated[page.src_uri] = page
+    art_uris: dict[str, str] = {}  # source path → address
+
+    def art(path: str) -> str:
+        """The address of some art, added to the site once however many episodes carry it."""
+        if path not in art_uris:
+            uri = hashed_name(served.art[path], "podcast/art")
+            if uri not in art_uris.values():
+                plan.static.append(CopiedFile(uri, served.art[path]))
+            art_uris[path] = uri
+        return art_uris[path]
+
+    if served.show_art:
+        plan.art_uri = art(served.show_art)
+    for ep in catalogue.episodes:
+        media = catalogue.media[ep.slug]
+        plan.records[f"podcast/{ep.slug}.md"] = ep
+        plan.served_audio[ep.slug] = served.audio[ep.slug]
+        audio_uri = served_uri(media.audio_path, podcasts)
+        if site.media_base_url:
+            plan.audio_url[ep.slug] = site.media_base_url.rstrip("/") + "/" + audio_uri.removeprefix("podcast/")
+        else:
+            plan.audio_url[ep.slug] = audio_uri
+            plan.static.append(CopiedFile(audio_uri, served.audio[ep.slug]))
+        plan.transcript_uri[ep.slug] = served_uri(media.transcript_path, podcasts)
+        plan.static.append(CopiedFile(plan.transcript_uri[ep.slug], media.transcript_path))
+        plan.static.append(MadeFile(f"podcast/chapters/{ep.slug}.json",
+                                    chapters_json(ep, media.audio.duration).encode()))
+        if media.image_path:
+            plan.image_uri[ep.slug] = art(media.image_path)
+    return plan
