@@ -4,23 +4,39 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+# Every Python package at one exact version (README, "Dependencies"); `make lock` remakes them.
+LOCK := requirements.lock
+TEST_LOCK := requirements-test.lock
 # Material prints a notice about its future on every build: editors need only our messages.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test check bench audio art clean system-deps
+.PHONY: build serve test test-fast lock check bench audio art clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+# The lock first (pip, the build backend and every dependency, exactly as pinned, nothing
+# resolved), then the project alone; `pip check` fails if the lock lacks something a package
+# needs, and `lock.py --check` if it no longer fits pyproject.toml's ranges. A changed lock
+# or pyproject.toml reinstalls.
+$(STAMP): $(BIN)/python pyproject.toml $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m pip check
+	$(BIN)/python scripts/lock.py --check
 	@touch $@
 
-$(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+$(TEST_STAMP): $(STAMP) $(TEST_LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -r $(TEST_LOCK)
+	$(BIN)/python -m pip check
+	$(BIN)/python scripts/lock.py --check
 	@touch $@
+
+## lock: re-resolve pyproject.toml's ranges in a throwaway virtualenv and rewrite both lock files
+lock:
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 1; }
+	$(PYTHON) scripts/lock.py
 
 ## build: install, then build the site into site/ (the old site stays if the build fails)
 build: $(STAMP)
@@ -35,9 +51,13 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/cln check
 
-## test: install everything the tests need, then run them all
+## test: install everything the tests need, then run them all (both engines compared included)
 test: $(TEST_STAMP) system-deps node_modules/.package-lock.json
 	$(BIN)/python -m pytest -q
+
+## test-fast: the unit tests only: no whole-site builds, no browser
+test-fast: $(TEST_STAMP) system-deps
+	$(BIN)/python -m pytest -q tests/unit -m "not slow and not browser"
 
 # Lighthouse, from npm, for the browser tests (run against Debian's Chromium, never a downloaded one)
 node_modules/.package-lock.json: package-lock.json | system-deps

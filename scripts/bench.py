@@ -402,7 +402,7 @@ def feed_seconds(count: int, runs: int, mp3s: list[tuple[Path, float]]) -> float
         assert record is not None and not problems, problems
         episodes.append(record)
         cues = transcripts.parse(vtt(rng, duration), ".vtt")
-        media[slug] = EpisodeMedia(str(mp3), AudioFacts(round(duration, 3), mp3.stat().st_size, "audio/mpeg"),
+        media[slug] = EpisodeMedia(str(mp3), AudioFacts(round(duration, 3), "audio/mpeg"),
                                    f"/bench/podcasts/transcripts/{slug}.vtt", "text/vtt", cues)
         plan.audio_url[slug] = f"podcast/audio/{slug}.mp3"
         plan.served_audio[slug] = str(mp3)

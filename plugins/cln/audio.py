@@ -34,10 +34,7 @@ class AudioFacts:
     """What the feed and player need to know of one audio file."""
 
     duration: float  # seconds
-    size: int  # bytes of the source file
     mime: str
-    channels: int = 1
-    bitrate: int = 0
 
 
 _BITRATES = {  # kbit/s by (MPEG-1?, index) for Layer III
@@ -198,10 +195,10 @@ def _read(path: str) -> AudioFacts:
             data = fh.read()
         if (bitrate and info.length * bitrate / 8 > size * 1.5 + 4096) or not _last_frame_complete(data):
             raise AudioError(TRUNCATED)
-    return AudioFacts(round(float(info.length), 3), size, MIME_TYPES[ext], int(getattr(info, "channels", 1) or 1), bitrate)
+    return AudioFacts(round(float(info.length), 3), MIME_TYPES[ext])
 
 
-CHECKS_VERSION = 2  # part of every cache key: new checks never trust the verdicts of old ones
+CHECKS_VERSION = 3  # part of every cache key: new checks never trust the verdicts of old ones
 
 
 class AudioProbe:

@@ -18,8 +18,8 @@ from .audio import AudioProbe
 from .catalogue import Settings, load_catalogue
 from .errors import ContentError, unexpected
 from .render import MarkdownSettings
+from .settings import NETWORK_EMAIL, ShowSettings
 
-DEFAULT_NETWORK_EMAILS = ("cln@example.org",)
 SCHEMA_LINE = "# yaml-language-server: $schema={path}"
 
 
@@ -55,14 +55,14 @@ def project_settings(root: str) -> Settings:
     """The settings the build uses, read from mkdocs.yml, so the check checks what the build checks."""
     config = _mkdocs_config(root)
     emails: tuple[str, ...] = ()
-    show_art = "art/show-cover.png"
+    show_art = ShowSettings.image
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and isinstance(plugin.get("cln"), dict):
             emails = tuple(plugin["cln"].get("network_emails") or ())
             podcast = plugin["cln"].get("podcast")
             if isinstance(podcast, dict) and isinstance(podcast.get("image"), str):
                 show_art = podcast["image"]
-    return Settings(root=root, include_drafts=True, network_emails=emails or DEFAULT_NETWORK_EMAILS, show_art=show_art,
+    return Settings(root=root, include_drafts=True, network_emails=emails or (NETWORK_EMAIL,), show_art=show_art,
                     cache_dir=os.path.join(root, ".cache", "cln"), docs_dir=str(config.get("docs_dir") or "docs"),
                     markdown=MarkdownSettings.from_mkdocs(config.get("markdown_extensions") or []))
 
@@ -196,7 +196,7 @@ outcomes:  # optional: measured results, shown as a table
     before: "value before"  # required
     after: "value after"  # required
     period: three months  # optional
-# contact: cln@example.org  # optional: an address of the network, never a patient's
+# contact: {NETWORK_EMAIL}  # optional: an address of the network, never a patient's
 draft: true  # true while you write: shown by make serve only; remove or set false to publish
 ---
 ## The problem

@@ -3,11 +3,18 @@ in docs/ (the latest case studies, the topics, the podcast's episodes, the feeds
 
 from __future__ import annotations
 
+import re
+
+from . import sanitise
 from .catalogue import Catalogue
 from .content import Episode, format_clock
 from .indexes import record_list
 from .safehtml import escape, time_tag
-from .urls import rel
+from .urls import absolute, rel
+
+MARKER = "<!-- cln:{} -->"
+_MARKER_RE = re.compile(r"<!-- cln:([a-z-]+) -->")
+_MARKER_TOKEN_RE = re.compile(r"@@cln-marker:([a-z-]+)@@")
 
 
 def episode_item(episode: Episode, catalogue: Catalogue, here: str) -> str:
@@ -62,3 +69,21 @@ def copy_box(url: str, label: str) -> str:
         f'<button type="button" class="md-button cln-copy__button" data-cln-copy="{ident}">Copy</button></span>'
         f'<span class="cln-copy__status" role="status" aria-live="polite"></span></div>'
     )
+
+
+def fill(html: str, catalogue: Catalogue, here: str, site_url: str) -> str:
+    """A hand-written page's HTML, cleaned like content, with its markers filled in.
+
+    This happens after Markdown, so long generated lists never go through the Markdown parser;
+    the markers are kept apart while the page is cleaned (cleaning drops comments).
+    """
+    html = _MARKER_RE.sub(lambda m: f"@@cln-marker:{m.group(1)}@@", html)
+    html = _MARKER_TOKEN_RE.sub(lambda m: MARKER.format(m.group(1)), sanitise.clean(html))
+    if "<!-- cln:" not in html:
+        return html
+    names = tuple(name for name in MARKERS if MARKER.format(name) in html)
+    fragments = markers(catalogue, here, absolute(site_url, "podcast/feed.xml"),
+                        absolute(site_url, "case-studies/feed.xml"), names)
+    for name, fragment in fragments.items():
+        html = html.replace(MARKER.format(name), fragment)
+    return html

@@ -12,7 +12,6 @@ podcast guids in ``podcasts/guids.lock``.
 from __future__ import annotations
 
 import json
-import re
 import logging
 import os
 import shutil
@@ -39,15 +38,11 @@ from .safehtml import escape
 from .render import MarkdownSettings
 from .served import prepare as prepare_media
 from .settings import SiteSettings
-from .urls import absolute
 
 HERE = os.path.dirname(__file__)
-MARKER = "<!-- cln:{} -->"
 GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
 SKIP_DIV = '<div data-md-component="skip">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
-_MARKER_RE = re.compile(r"<!-- cln:([a-z-]+) -->")
-_MARKER_TOKEN_RE = re.compile(r"@@cln-marker:([a-z-]+)@@")
 ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
 PUBLISHING_COMMANDS = ("build", "gh-deploy")
 log = logging.getLogger("mkdocs.plugins.cln")
@@ -150,7 +145,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             return generated.html
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
-            return self._fill_markers(html, page, config)
+            return handpages.fill(html, self.catalogue, page.url, config.site_url or "/")
         # What readers get is the allowlist's output, whatever Markdown made of the body; the
         # core has already refused any body from which cleaning would take something away.
         html = sanitise.clean(html)
@@ -182,24 +177,6 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 body = body[::-1].replace(light_tail[::-1], "", 1)[::-1] if light_tail else body
             page.content = head + body + tail
         return context
-
-    def _fill_markers(self, html: str, page: Page, config: MkDocsConfig) -> str:
-        """Fill the ``<!-- cln:... -->`` markers of hand-written pages with generated HTML.
-
-        This happens after Markdown, so long generated lists never go through the Markdown parser.
-        """
-        # Hand-written pages are cleaned like content; the markers are kept apart while it is done.
-        html = _MARKER_RE.sub(lambda m: f"@@cln-marker:{m.group(1)}@@", html)
-        html = _MARKER_TOKEN_RE.sub(lambda m: MARKER.format(m.group(1)), sanitise.clean(html))
-        if "<!-- cln:" not in html:
-            return html
-        names = tuple(name for name in handpages.MARKERS if MARKER.format(name) in html)
-        url = config.site_url or "/"
-        fragments = handpages.markers(self.catalogue, page.url, absolute(url, "podcast/feed.xml"),
-                                      absolute(url, "case-studies/feed.xml"), names)
-        for name, fragment in fragments.items():
-            html = html.replace(MARKER.format(name), fragment)
-        return html
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Give every page its Content-Security-Policy, and a skip link (Material adds one only when

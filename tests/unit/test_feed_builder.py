@@ -36,7 +36,7 @@ def feed(episodes, info=INFO):
     links = {}
     for ep in episodes:
         catalogue.media[ep.slug] = EpisodeMedia(
-            audio_path=f"podcasts/audio/{ep.slug}.mp3", audio=AudioFacts(duration=125.6, size=1000, mime="audio/mpeg"),
+            audio_path=f"podcasts/audio/{ep.slug}.mp3", audio=AudioFacts(duration=125.6, mime="audio/mpeg"),
             transcript_path=f"podcasts/transcripts/{ep.slug}.vtt", transcript_mime="text/vtt", cues=[])
         links[ep.slug] = EpisodeLinks(
             page=f"{SITE}podcast/{ep.slug}/", audio=f"{SITE}podcast/audio/{ep.slug}.mp3", audio_length=123_457,
