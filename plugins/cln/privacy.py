@@ -183,12 +183,21 @@ _WHITESPACE_RE = re.compile(r"\s+")
 _LINE_WHITESPACE_RE = re.compile(r"[^\S\n]+")
 _SQUASH_RE = re.compile(rf"[\s{_ZERO_WIDTH}]+")
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"))
+_OTHER_DIGIT_RE = re.compile(r"[^\x00-\x7f]")  # \d below is ASCII-only; readers see any script's digits
+
+
+def _plain(text: str) -> str:
+    """Dashes as '-', and digits of any script (fullwidth ９, Arabic-Indic ۹ ...) as 0-9, one for one."""
+    text = text.translate(_DASHES)
+    if text.isascii():
+        return text
+    return _OTHER_DIGIT_RE.sub(lambda m: str(int(m.group())) if m.group().isdecimal() else m.group(), text)
 
 
 def normalise_text(text: str) -> str:
     """``text`` as the scan sees it: each run of whitespace (of any kind, newlines too) is
     one space, zero-width characters are gone, and dashes and minus signs are ``-``."""
-    return _WHITESPACE_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text)).translate(_DASHES)
+    return _plain(_WHITESPACE_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text)))
 
 
 class _Normalised:
@@ -213,7 +222,7 @@ class _Normalised:
         if pos < len(text):
             self.segments.append((n, pos, len(text) - pos, 1))
             pieces.append(text[pos:])
-        self.text = "".join(pieces).translate(_DASHES)
+        self.text = _plain("".join(pieces))
         self._starts = [s[0] for s in self.segments]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
@@ -516,7 +525,7 @@ def _masked(norm: str, spans: list[tuple[int, int, str]]) -> list[str]:
     return out
 
 
-_CANDIDATE_RE = re.compile(r"[0-9@]")
+_CANDIDATE_RE = re.compile(r"[0-9@]|[^\x00-\x7f]")  # digits of other scripts are digits too
 
 
 def _allowed_set(allowed_emails: Iterable[str]) -> frozenset[str]:
@@ -628,7 +637,7 @@ def scan(
     """
     # Normalised as normalise_text() does, but keeping the newlines: no pattern matches
     # a newline, so searching the whole text is searching each line.
-    norm = _LINE_WHITESPACE_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text)).translate(_DASHES)
+    norm = _plain(_LINE_WHITESPACE_RE.sub(" ", _ZERO_WIDTH_RE.sub("", text)))
     spans = _matches(norm, _allowed_set(allowed_emails))
     if not spans:
         return []
@@ -711,10 +720,10 @@ def _plain_forms(chunk: str) -> tuple[str, str]:
     """Letters and digits of raw text in lower case, once with entities decoded and once
     with tags removed as well (``<b>`` leaves a ``b`` otherwise; ``<jo@nhs.net>`` is an
     autolink, not a tag, and must stay)."""
-    decoded = _NOT_ALNUM_RE.sub("", html.unescape(chunk)).lower()
+    decoded = _NOT_ALNUM_RE.sub("", _plain(html.unescape(chunk))).lower()
     if "<" not in chunk:
         return decoded, decoded
-    untagged = _NOT_ALNUM_RE.sub("", html.unescape(_TAG_RE.sub("", chunk))).lower()
+    untagged = _NOT_ALNUM_RE.sub("", _plain(html.unescape(_TAG_RE.sub("", chunk)))).lower()
     return decoded, untagged
 
 

@@ -63,6 +63,8 @@ HIDINGS = {
     "grouped 3-7": lambda n: f"{n[:3]} {n[3:]}",
     "hyphens": lambda n: f"{n[:3]}-{n[3:6]}-{n[6:]}",
     "in a link's text": lambda n: f"[{n[:3]} {n[3:6]} {n[6:]}](https://www.nhs.uk/)",
+    "fullwidth digits": lambda n: f"{n[:3]} {n[3:6]} {n[6:]}".translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    "Arabic-Indic digits": lambda n: f"{n[:3]} {n[3:6]} {n[6:]}".translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")),
     "in a table cell": lambda n: f"| a | b |\n|---|---|\n| x | {n[:3]} {n[3:6]} {n[6:]} |",
 }
 
