@@ -195,7 +195,7 @@ def episode(rng: random.Random, i: int, audio: str, transcript: str, duration: f
     meta = {
         "title": f"{sentence(rng, rng.randint(4, 8))[:-1]}",
         "summary": sentence(rng, 25)[:290],
-        "date": Moment((dt.datetime(2006, 1, 1, 9, 0, tzinfo=dt.timezone.utc) + dt.timedelta(days=i)).isoformat()),
+        "date": Moment((dt.datetime(2006, 1, 1, 9, 0, tzinfo=dt.UTC) + dt.timedelta(days=i)).isoformat()),
         "guid": guid(rng),
         "audio": audio,
         "transcript": transcript,
@@ -715,7 +715,7 @@ def main() -> int:
             pages = n + n // 5
             rows.append({
                 "n": n, "episodes": n // 5, "pages": pages, "a": a, "b": b, "ratio": a / b, "cold": cold,
-                "paired": statistics.median(x / y for x, y in zip(a_runs, b_runs)),
+                "paired": statistics.median(x / y for x, y in zip(a_runs, b_runs, strict=True)),
                 "a_page": a / pages, "b_page": b / pages, "a_mem": max(a_mem), "b_mem": max(b_mem),
                 "a_site": folder_mb(site_a), "b_site": folder_mb(site_b),
                 "a_index": (site_a / "search/search_index.json").stat().st_size / 1e6,

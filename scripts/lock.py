@@ -43,8 +43,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PYPROJECT = REPO / "pyproject.toml"
-LOCK = REPO / "requirements.lock"
-TEST_LOCK = REPO / "requirements-test.lock"
+LOCK = "requirements.lock"
+TEST_LOCK = "requirements-test.lock"
 TEST_EXTRA = "test"
 BOOTSTRAP = ("pip", "setuptools", "wheel")  # pip itself and the build backend, first in the lock
 
@@ -76,7 +76,10 @@ def _python_ok(spec: str) -> bool:
     """Whether this interpreter satisfies a requires-python of simple clauses (>=3.11,<3.12)."""
     here = sys.version_info[:3]
     for clause in filter(None, (c.strip() for c in spec.split(","))):
-        op, version = re.fullmatch(r"(>=|<=|==|!=|>|<|~=)\s*([\d.]+)", clause).groups()
+        match = re.fullmatch(r"(>=|<=|==|!=|>|<|~=)\s*([\d.]+)", clause)
+        if match is None:
+            sys.exit(f"requires-python clause {clause!r} is beyond this script: compare it by hand")
+        op, version = match.groups()
         want = tuple(int(p) for p in version.split("."))
         got = here[: len(want)]
         ok = {">=": got >= want, "<=": got <= want, ">": got > want, "<": got < want,
@@ -135,18 +138,23 @@ def lock() -> None:
             rest = sorted((n for n in names if n not in BOOTSTRAP), key=str.lower)
             return [everything[n] for n in first + rest]
 
-        _write(LOCK, "What `make build` installs: pip, the build backend, every runtime dependency.",
+        out = Path(tmp) / "locks"
+        out.mkdir()
+        _write(out / LOCK, "What `make build` installs: pip, the build backend, every runtime dependency.",
                ", then the project with `pip install --no-deps --no-build-isolation -e .`",
                ordered(runtime))
-        _write(TEST_LOCK, "What `make test` adds for the tests (with everything in requirements.lock).",
+        _write(out / TEST_LOCK, "What `make test` adds for the tests (with everything in requirements.lock).",
                " (after requirements.lock)", ordered(set(everything) - set(runtime)),
                first=("-r requirements.lock",))
-        proc = subprocess.run([str(python), __file__, "--check"])
+        # Checked before they replace the old ones (packaging is in the throwaway virtualenv).
+        proc = subprocess.run([str(python), __file__, "--check", "--folder", str(out)])
         if proc.returncode != 0:
-            sys.exit(proc.returncode)
-    for path in (LOCK, TEST_LOCK):
-        pins = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if "==" in line)
-        print(f"Wrote {path.relative_to(REPO)}: {pins} packages")
+            sys.exit(f"the new lock files (left unwritten) fail the check: exit {proc.returncode}")
+        for name in (LOCK, TEST_LOCK):
+            text = (out / name).read_text(encoding="utf-8")
+            (REPO / name).write_text(text, encoding="utf-8")
+            pins = sum(1 for line in text.splitlines() if "==" in line)
+            print(f"Wrote {name}: {pins} packages")
 
 
 class LockError(Exception):
@@ -164,7 +172,7 @@ def _read_lock(path: Path, seen: set[Path] | None = None) -> dict[str, tuple[str
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        where = f"{path.relative_to(REPO)}:{number}"
+        where = f"{path.name}:{number}"
         if line.startswith("-r "):
             for name, pin in _read_lock(path.parent / line[3:].strip(), seen).items():
                 if name in pins:
@@ -181,14 +189,14 @@ def _read_lock(path: Path, seen: set[Path] | None = None) -> dict[str, tuple[str
     return pins
 
 
-def check() -> int:
+def check(folder: Path = REPO) -> int:
     from packaging.requirements import Requirement
     from packaging.version import Version
 
     declared = _declared()
     problems = []
     # requirements-test.lock includes requirements.lock: each group is checked in the file that pins it.
-    for lock_file, groups in ((LOCK, ("build", "runtime")), (TEST_LOCK, ("test",))):
+    for lock_file, groups in ((folder / LOCK, ("build", "runtime")), (folder / TEST_LOCK, ("test",))):
         if not lock_file.exists():
             problems.append(f"{lock_file.name} is missing: run `make lock`")
             continue
@@ -220,9 +228,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--check", action="store_true",
                         help="check that the locks pin every dependency pyproject.toml declares, in range")
+    parser.add_argument("--folder", type=Path, default=REPO, help=argparse.SUPPRESS)  # where the locks are
     args = parser.parse_args()
     if args.check:
-        return check()
+        return check(args.folder)
     os.chdir(REPO)
     lock()
     return 0

@@ -16,6 +16,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import os
 import sys
@@ -37,7 +38,7 @@ PALE = (232, 237, 238)  # NHS pale grey #E8EDEE
 FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]
 
 
-def font(name: str, size: int) -> ImageFont.ImageFont:
+def font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     """A DejaVu font at ``size`` px, or Pillow's built-in font if DejaVu is not installed."""
     for folder in FONT_DIRS:
         path = os.path.join(folder, name)
@@ -75,7 +76,7 @@ def helix(draw: ImageDraw.ImageDraw, x0: float, x1: float, mid: float, amp: floa
     # strand in front alternates from crossing to crossing.
     cuts = [0.0] + [(k + 0.5) / (2 * turns) for k in range(int(2 * turns))] + [1.0]
     strands = ((0.0, WHITE), (math.pi, LIGHT_BLUE))
-    pieces = list(zip(cuts, cuts[1:]))
+    pieces = list(itertools.pairwise(cuts))
     for layer in ("back", "front"):
         for k, (t0, t1) in enumerate(pieces):
             front = strands[k % 2]
@@ -84,8 +85,8 @@ def helix(draw: ImageDraw.ImageDraw, x0: float, x1: float, mid: float, amp: floa
             stroke(t0, t1, phase, colour)
 
 
-def centred(draw: ImageDraw.ImageDraw, text: str, y: float, face: ImageFont.ImageFont, fill, width: int) -> None:
-    left, top, right, bottom = draw.textbbox((0, 0), text, font=face)
+def centred(draw: ImageDraw.ImageDraw, text: str, y: float, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, fill, width: int) -> None:
+    left, top, right, _bottom = draw.textbbox((0, 0), text, font=face)
     draw.text(((width - (right - left)) / 2 - left, y - top), text, font=face, fill=fill)
 
 
@@ -111,7 +112,7 @@ def draw_cover() -> Image.Image:
     centred(d, "Podcast", 1062 * s, podcast, LIGHT_BLUE, w)
     centred(d, "Leading service reform together", 1250 * s, small, PALE, w)
 
-    return img.resize((SIZE, SIZE), Image.LANCZOS)
+    return img.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
 
 
 def main(argv: list[str] | None = None) -> int:

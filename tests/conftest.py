@@ -124,8 +124,23 @@ def project(tmp_path):
     return make
 
 
+_running: dict[str, bool] = {}
+
+
+@pytest.fixture(autouse=True)
+def _whole_builds_are_marked_slow(request):
+    """Notes whether the running test carries the ``slow`` mark, for :func:`run_build`."""
+    _running["slow"] = request.node.get_closest_marker("slow") is not None
+    yield
+    _running.clear()
+
+
 def run_build(root: Path, *args: str, env: dict | None = None) -> Built:
-    """``mkdocs build`` in ``root`` as a user runs it (``env``: extra environment variables)."""
+    """``mkdocs build`` in ``root`` as a user runs it (``env``: extra environment variables).
+
+    Only a test marked ``slow`` may build a whole site: ``pytest -m "not slow"`` stays fast.
+    """
+    assert _running.get("slow", True), "this test builds a whole site: mark it @pytest.mark.slow"
     proc = subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=root, capture_output=True, text=True,
                           timeout=300, env={**os.environ, **(env or {})})
     return Built(root, proc.returncode, proc.stdout + proc.stderr)

@@ -17,9 +17,10 @@ import json
 import os
 import struct
 from dataclasses import asdict, dataclass
+from typing import cast
 
 import mutagen
-from mutagen.mp3 import MP3, HeaderNotFoundError
+from mutagen.mp3 import MP3, HeaderNotFoundError, MPEGInfo
 from mutagen.mp4 import MP4
 
 MIME_TYPES = {".mp3": "audio/mpeg", ".m4a": "audio/x-m4a"}
@@ -154,15 +155,18 @@ def _check_mp4(info, size: int) -> None:
 def _clock(seconds: float) -> str:
     """Hours, minutes and seconds, as editors read a length."""
     whole = int(seconds)
-    return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}" if whole >= 3600 else f"{whole // 60}:{whole % 60:02d}"
+    if whole >= 3600:
+        return f"{whole // 3600}:{whole // 60 % 60:02d}:{whole % 60:02d}"
+    return f"{whole // 60}:{whole % 60:02d}"
 
 
 def _open(path: str, ext: str, size: int):
     """The file opened with mutagen as the type its extension names."""
     if ext == ".mp3":
         audio = MP3(path)
+        info = cast(MPEGInfo, audio.info)  # mutagen declares FileType.info as None
         # mutagen finds "a frame" in many non-MP3 files; insist on a plausible stream.
-        if audio.info.sketchy or audio.info.length <= 0:
+        if info.sketchy or info.length <= 0:
             raise AudioError("is not an MP3 file that players can read (no valid MPEG audio frames); "
                              "export it again as MP3")
         return audio

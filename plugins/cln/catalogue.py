@@ -24,6 +24,7 @@ from .files import content_files
 from .guidlock import LOCK_NAME, GuidLock
 from .settings import Settings
 from .taxonomy import Taxonomy
+from .yamlsource import Source
 
 __all__ = ["Catalogue", "EpisodeMedia", "Settings", "load_catalogue", "newest_first"]
 
@@ -80,7 +81,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
     try:
         taxonomy = taxonomy or Taxonomy.load(settings.taxonomy_path)
     except ContentError as exc:
-        raise ContentError(exc.problems)
+        raise ContentError(exc.problems) from exc
     probe = probe or AudioProbe()
     reads_before = probe.reads
     allowed: list[Allowed] = []
@@ -114,8 +115,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
     if records["episode"] and settings.show_art:
         problems += rules.check_show_art(settings)
     problems += rules.check_links(settings, pages, links, taxonomy)
-    lock, found = GuidLock.read(os.path.join(settings.podcasts_dir, LOCK_NAME),
-                                os.path.relpath(os.path.join(settings.podcasts_dir, LOCK_NAME), settings.root).replace(os.sep, "/"))
+    lock_path = os.path.join(settings.podcasts_dir, LOCK_NAME)
+    lock, found = GuidLock.read(lock_path, os.path.relpath(lock_path, settings.root).replace(os.sep, "/"))
     problems += found + lock.check(records["episode"])
     if problems:
         raise ContentError(problems)
@@ -145,17 +146,18 @@ def _content_cache(settings: Settings) -> ContentCache | None:
                                     (*settings.network_emails, repr(settings.markdown)))
 
 
-def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy: Taxonomy,
-                  cache: ContentCache | None, allowed: list[Allowed], links: dict[str, list[tuple[int, str]]]):
+def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy: Taxonomy, cache: ContentCache | None,
+                  allowed: list[Allowed], links: dict[str, list[tuple[int, str]]]
+                  ) -> tuple[Record | None, list[Problem], Source | None]:
     """One content file parsed, validated, checked against the taxonomy and checked as readers will
     receive it; or, when it passed all that before and nothing it depends on has changed, taken
     from the cache."""
     hit = cache.get(rel, raw) if cache is not None else None
     if hit is not None:
-        meta, body, body_line, source, file_allowed, file_links = hit
-        allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in file_allowed]
+        meta, body, body_line, cached_source, cached_allowed, file_links = hit
+        allowed += [Allowed(rel, line, kind_, reason) for line, kind_, reason in cached_allowed]
         links[rel] = file_links
-        return make_record(rel, kind, meta, body, body_line), [], source
+        return make_record(rel, kind, meta, body, body_line), [], cached_source
     record, problems, source = parse(rel, raw, kind)
     problems += published.check_name(rel)
     file_allowed: list[Allowed] = []
@@ -168,7 +170,7 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
         if isinstance(source.data, dict) and source.data.get("draft") is not True:  # in the same run as the rest
             problems += rules.check_placeholders(rel, source)
     allowed += file_allowed
-    if cache is not None and record is not None and not problems:
+    if cache is not None and record is not None and source is not None and not problems:
         cache.put(rel, raw, record.meta, source, [(a.line, a.kind, a.reason) for a in file_allowed], links.get(rel, []))
     return record, problems, source
 

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import itertools
 import re
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, cast
 from zoneinfo import ZoneInfo
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo, field_validator,
-                      model_validator)
-from pydantic_core import PydanticCustomError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 from .errors import Problem
 from .yamlsource import Source, read_source
@@ -73,7 +82,7 @@ def parse_date(value: Any) -> dt.date:
         try:
             day = dt.date.fromisoformat(value.strip())
         except ValueError:
-            raise _custom(f"'{value}' is not a real date (check the day and month); write it as YYYY-MM-DD")
+            raise _custom(f"'{value}' is not a real date (check the day and month); write it as YYYY-MM-DD") from None
     _in_range(day, value)
     return day
 
@@ -92,7 +101,8 @@ def parse_datetime(value: Any) -> dt.datetime:
         try:
             moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
         except ValueError:
-            raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, or a plain date 2009-02-12")
+            raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, "
+                          "or a plain date 2009-02-12") from None
     else:
         raise _custom(f"'{value}' is not a date and time; write 2009-02-12T09:00:00+00:00, or a plain date 2009-02-12")
     if moment.tzinfo is None:
@@ -233,7 +243,7 @@ class EpisodeMeta(Strict):
     @field_validator("chapters")
     @classmethod
     def _ascending(cls, chapters: list[Chapter]) -> list[Chapter]:
-        for before, after in zip(chapters, chapters[1:]):
+        for before, after in itertools.pairwise(chapters):
             if after.start <= before.start:
                 raise _custom(f"chapter '{after.title}' starts at {format_clock(after.start)}, not after "
                               f"'{before.title}' at {format_clock(before.start)}; list chapters in time order")
@@ -352,12 +362,13 @@ def field_name(loc: tuple) -> str:
 _VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
 
 
-def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tuple[tuple, str]:
+def translate(error: ErrorDetails, model: type[Strict], kind_words: str) -> tuple[tuple, str]:
     """One pydantic error → (location, message in plain words)."""
     # Drop pydantic's own steps (validators) from the location, not an editor's key of that name.
     loc = tuple(p for i, p in enumerate(error["loc"])
                 if not (i and isinstance(p, str) and _VALIDATOR_STEP.match(p))) or tuple(error["loc"])
-    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    kind, ctx = error["type"], error.get("ctx") or {}
+    value: Any = error.get("input")
     if kind == "missing":
         return loc, f"is required; {_hint(model, loc)}"
     if kind == "extra_forbidden":
@@ -365,19 +376,8 @@ def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tu
         near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         tail = f"did you mean '{near[0]}'?" if near else f"the fields are: {', '.join(known)}"
         return loc, f"is not a field of {kind_words}; {tail}"
-    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
-        return loc, "is empty; write some text"
-    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
-        limit = ctx.get("max_length")
-        return loc, f"is {len(value)} characters long; the limit is {limit}: shorten it by {len(value) - limit}"
-    if kind == "too_short" and loc and loc[-1] == "authors":
-        return loc, "is empty; name at least one author, e.g. '- name: Dr Jane Example' on the next line"
-    if kind == "too_short" and loc and loc[-1] == "topics":
-        return loc, "is empty; give 1 to 4 topic slugs, e.g. [planned-care]"
-    if kind == "too_short":
-        return loc, f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
-    if kind == "too_long":
-        return loc, f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
+    if kind in ("string_too_short", "string_too_long", "too_short", "too_long"):
+        return loc, _length_message(kind, loc, ctx, value)
     if kind == "greater_than":
         return loc, f"is {value}; it must be a positive whole number (1 or more)"
     if kind == "literal_error":
@@ -387,6 +387,22 @@ def translate(error: dict[str, Any], model: type[Strict], kind_words: str) -> tu
     if kind in _TYPE_WORDS:
         return loc, f"{_TYPE_WORDS[kind]}, not {_describe(value)}"
     return loc, f"{error['msg']} (got {_describe(value)})"
+
+
+def _length_message(kind: str, loc: tuple, ctx: dict[str, Any], value: Any) -> str:
+    """The message for a text or list that is too short or too long."""
+    if kind == "string_too_short" or (kind == "too_short" and isinstance(value, str)):
+        return "is empty; write some text"
+    if kind == "string_too_long" or (kind == "too_long" and isinstance(value, str)):
+        limit: Any = ctx.get("max_length")
+        return f"is {len(value)} characters long; the limit is {limit}: shorten it by {len(value) - limit}"
+    if kind == "too_short" and loc and loc[-1] == "authors":
+        return "is empty; name at least one author, e.g. '- name: Dr Jane Example' on the next line"
+    if kind == "too_short" and loc and loc[-1] == "topics":
+        return "is empty; give 1 to 4 topic slugs, e.g. [planned-care]"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
+    return f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple) -> list[str]:
@@ -450,8 +466,9 @@ def from_source(path: str, source: Source, kind: str) -> tuple[Record | None, li
     return make_record(path, kind, meta, source.body, source.body_line), []
 
 
-def make_record(path: str, kind: str, meta: CaseStudyMeta | EpisodeMeta, body: str, body_line: int) -> Record:
-    """A record from validated front matter and its body."""
+def make_record(path: str, kind: str, meta: Strict, body: str, body_line: int) -> Record:
+    """A record from validated front matter and its body (``meta`` is of ``MODELS[kind]``)."""
     slug = path.rsplit("/", 1)[-1].removesuffix(".md")
-    cls = CaseStudy if kind == "case-study" else Episode
-    return cls(slug=slug, path=path, meta=meta, body=body, body_line=body_line)
+    if kind == "case-study":
+        return CaseStudy(slug=slug, path=path, meta=cast(CaseStudyMeta, meta), body=body, body_line=body_line)
+    return Episode(slug=slug, path=path, meta=cast(EpisodeMeta, meta), body=body, body_line=body_line)

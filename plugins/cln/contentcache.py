@@ -23,6 +23,7 @@ import os
 import pickle
 import secrets
 import sys
+from collections.abc import Sequence
 from typing import Any
 
 import pydantic
@@ -30,6 +31,9 @@ import pydantic
 from .yamlsource import Source
 
 FORMAT = 2
+# What get() returns: front matter, body, body line, source, allowed findings (line, kind, reason)
+# and links (line, target).
+CachedFile = tuple[Any, str, int, Source, list[tuple[int, str, str]], list[tuple[int, str]]]
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 _code_hash: str | None = None
 
@@ -94,7 +98,7 @@ class ContentCache:
         self._old: dict[str, Any] = {}
         self._new: dict[str, Any] = {}
         self._changed = False
-        if self._key is None:
+        if path is None or self._key is None:
             return
         try:
             with open(path, "rb") as fh:
@@ -122,9 +126,9 @@ class ContentCache:
         path = os.path.join(root, cache_dir, "content.pickle") if cache_dir else None
         return cls(path, digest.hexdigest())
 
-    def get(self, rel: str, raw: bytes) -> tuple[Any, str, int, Source, list[tuple[int, str, str]]] | None:
+    def get(self, rel: str, raw: bytes) -> CachedFile | None:
         """For an unchanged file: its validated front matter, body, body line, a source that knows
-        the lines of its keys (for messages that span files), and its allowed privacy findings."""
+        the lines of its keys (for messages that span files), its allowed privacy findings and its links."""
         entry = self._old.get(rel)
         if not entry or entry["digest"] != _digest(raw):
             return None
@@ -139,7 +143,7 @@ class ContentCache:
                 entry.get("links", []))
 
     def put(self, rel: str, raw: bytes, meta: Any, source: Source, allowed: list[tuple[int, str, str]],
-            links: list[tuple[int, str]] = ()) -> None:
+            links: Sequence[tuple[int, str]] = ()) -> None:
         """Remember a file that passed every check."""
         if self._key is None:
             return

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from .content import Episode
 from .errors import Problem
+from .yamlsource import Source
 
 LOCK_NAME = "guids.lock"
 HEADER = """\
@@ -39,7 +40,7 @@ class GuidLock:
     exists: bool
 
     @classmethod
-    def read(cls, abs_path: str, rel_path: str) -> tuple["GuidLock", list[Problem]]:
+    def read(cls, abs_path: str, rel_path: str) -> tuple[GuidLock, list[Problem]]:
         """Read the lock file (an absent file is an empty lock)."""
         lock = cls(rel_path, {}, {}, os.path.exists(abs_path))
         problems: list[Problem] = []
@@ -60,7 +61,7 @@ class GuidLock:
                 lock.lines[key] = number
         return lock, problems
 
-    def check(self, episodes: list[tuple[Episode, object]]) -> list[Problem]:
+    def check(self, episodes: list[tuple[Episode, Source]]) -> list[Problem]:
         """Every locked guid still belongs to an episode (drafts included: unpublishing is allowed)."""
         by_guid = {ep.meta.guid.strip().lower(): ep for ep, _ in episodes}
         by_slug = {ep.slug: (ep, source) for ep, source in episodes}

@@ -131,7 +131,7 @@ def _cover_jpeg(path: str, size: int, mtime_ns: int) -> bytes:
 
     with _opened(path) as image:
         cover = _plain(image).convert("RGB")
-        cover.thumbnail((COVER_SIZE, COVER_SIZE), Image.LANCZOS)
+        cover.thumbnail((COVER_SIZE, COVER_SIZE), Image.Resampling.LANCZOS)
         cover.info = {}
         out = io.BytesIO()
         cover.save(out, format="JPEG", quality=85, optimize=True)

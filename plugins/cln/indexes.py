@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from .catalogue import Catalogue
 from .content import CaseStudy, Record
 from .safehtml import escape, time_tag
-from .urls import rel
 from .taxonomy import KINDS, Taxonomy
+from .urls import rel
 
 KIND_TITLES = {
     "topics": ("Topics", "Case studies and episodes by clinical pathway and by the network's themes."),
@@ -90,7 +90,7 @@ def term_page(catalogue: Catalogue, kind: str, slug: str, memos: dict | None = N
     to a case study and to its region are the same. Not so for regions, where a record's own
     region page links to itself differently, so region pages build their entries afresh.
     """
-    term = catalogue.taxonomy.get(kind, slug)
+    term = catalogue.taxonomy.term(kind, slug)
     here = f"{kind}/{slug}/"
     records = catalogue.with_term(kind, slug)
     memo = memos.setdefault(kind, {}) if memos is not None and kind != "regions" else None

@@ -23,7 +23,7 @@ def _links(catalogue: Catalogue, kind: str, slugs: list[str], here: str) -> str:
     for slug in slugs:
         link = memo.get((folder, kind, slug))
         if link is None:
-            name = catalogue.taxonomy.get(kind, slug).name
+            name = catalogue.taxonomy.term(kind, slug).name
             link = memo[(folder, kind, slug)] = f'<a href="{escape(rel(here, f"{kind}/{slug}/"))}">{escape(name)}</a>'
         out.append(link)
     return ", ".join(out)
@@ -123,7 +123,7 @@ def transcript_section(media: EpisodeMedia) -> str:
 # full markup (the plugin swaps it in once search has read the page).
 
 def _names(catalogue: Catalogue, kind: str, slugs: list[str]) -> str:
-    return ", ".join(catalogue.taxonomy.get(kind, slug).name for slug in slugs)
+    return ", ".join(catalogue.taxonomy.term(kind, slug).name for slug in slugs)
 
 
 def case_study_search_head(cs: CaseStudy, catalogue: Catalogue) -> str:

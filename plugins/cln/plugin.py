@@ -34,8 +34,8 @@ from .errors import ContentError, unexpected
 from .feeds.case_studies import case_study_feed
 from .feeds.podcast import podcast_feed
 from .plan import MadeFile, plan_site
-from .safehtml import escape
 from .render import MarkdownSettings
+from .safehtml import escape
 from .served import prepare as prepare_media
 from .settings import SiteSettings
 
@@ -294,10 +294,10 @@ def _front(meta: dict) -> str:
 
 
 def _serve_folder(site_dir: str) -> bool:
-    """Whether ``site_dir`` is the temporary folder ``mkdocs serve`` made (``serve --clean`` says "build")."""
+    """Whether ``site_dir`` is the temporary folder `mkdocs serve` or `properdocs serve` made (with --clean they say "build")."""
     path = os.path.abspath(site_dir)
     in_temp = os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
-    return in_temp and os.path.basename(path).startswith("mkdocs_")
+    return in_temp and os.path.basename(path).startswith(("mkdocs_", "properdocs_"))
 
 
 def _replace(path: str, data: bytes) -> None:

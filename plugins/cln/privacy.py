@@ -379,23 +379,11 @@ def _nhs_spans(text: str) -> list[tuple[int, int]]:
         runs = [r.span() for r in _RUN_RE.finditer(text, chain_start, chain_end)]
         last = len(runs) - 1
         for i in range(len(runs)):
-            total = 0
-            j = i
-            while True:
-                total += runs[j][1] - runs[j][0]
-                if total >= 10 or j == last or j - i + 1 == _NHS_MAX_GROUPS:
-                    break
-                j += 1
+            j, total = _window(runs, i)
             if total != 10:
                 continue
-            if j - i == 2:
-                if any(runs[k][1] - runs[k][0] < 2 for k in (i, i + 1, j)):
-                    continue
-                first_sep = text[runs[i][1] : runs[i + 1][0]].strip() or " "
-                second_sep = text[runs[i + 1][1] : runs[j][0]].strip() or " "
-                sizes = (runs[i][1] - runs[i][0], runs[i + 1][1] - runs[i + 1][0])
-                if first_sep != second_sep and sizes != (3, 3):  # 943 476-5919 is 3-3-4
-                    continue
+            if j - i == 2 and not _three_runs_ok(text, runs, i):
+                continue
             if i == 0 and chain_start > 0 and text[chain_start - 1] in _ASCII_LETTERS:
                 continue
             if j == last and chain_end < size and text[chain_end] in _ASCII_LETTERS:
@@ -403,6 +391,31 @@ def _nhs_spans(text: str) -> list[tuple[int, int]]:
             if _nhs_check_ok("".join(text[s:e] for s, e in runs[i : j + 1])):
                 spans.append((runs[i][0], runs[j][1]))
     return spans
+
+
+def _window(runs: list[tuple[int, int]], i: int) -> tuple[int, int]:
+    """``(j, digits)``: the runs ``i`` to ``j`` make the shortest window from run ``i`` with ten
+    digits or more (at most three runs, and not past the chain's end), holding ``digits`` digits."""
+    last = len(runs) - 1
+    total = 0
+    j = i
+    while True:
+        total += runs[j][1] - runs[j][0]
+        if total >= 10 or j == last or j - i + 1 == _NHS_MAX_GROUPS:
+            return j, total
+        j += 1
+
+
+def _three_runs_ok(text: str, runs: list[tuple[int, int]], i: int) -> bool:
+    """Three runs from run ``i`` may be an NHS number: two digits or more each, and one
+    separator throughout unless they are grouped 3-3-4."""
+    j = i + 2
+    if any(runs[k][1] - runs[k][0] < 2 for k in (i, i + 1, j)):
+        return False
+    first_sep = text[runs[i][1] : runs[i + 1][0]].strip() or " "
+    second_sep = text[runs[i + 1][1] : runs[j][0]].strip() or " "
+    sizes = (runs[i][1] - runs[i][0], runs[i + 1][1] - runs[i + 1][0])
+    return first_sep == second_sep or sizes == (3, 3)  # 943 476-5919 is 3-3-4
 
 
 def _phone_ok(value: str) -> bool:
@@ -542,30 +555,42 @@ def _matches(text: str, allowed_emails: frozenset[str]) -> list[tuple[int, int, 
             if m.group().lower() not in allowed_emails:
                 found.append((m.start(), m.end(), EMAIL_ADDRESS))
     if _DIGIT_RE.search(text):
-        phones = [m.span() for m in _PHONE_RE.finditer(text) if _phone_ok(m.group())]
-        phone_starts = [p[0] for p in phones]
-        for start, end in _nhs_spans(text):
-            # Ten digits strictly inside a phone number (+44 161 496 0000) are the phone.
-            i = bisect_right(phone_starts, start) - 1
-            if i >= 0 and phones[i][1] >= end and phones[i] != (start, end):
-                continue
-            found.append((start, end, NHS_NUMBER))
-        found += [(start, end, PHONE_NUMBER) for start, end in phones]
-        for m in _POSTCODE_RE.finditer(text):
-            if _postcode_ok(m):
-                found.append((m.start(), m.end(), POSTCODE))
-        for m in _RECORD_RE.finditer(text):
-            if _record_ok(m["id"]):
-                found.append((m.start("id"), m.end("id"), RECORD_NUMBER))
-        cues = [(c.start(), c.end()) for c in _DOB_CUE_RE.finditer(text)]
-        if cues:  # a date is only a date of birth near a cue, so look only if there is one
-            starts = [c[0] for c in cues]
-            ends = [c[1] for c in cues]
-            newlines = [n.start() for n in _NEWLINE_RE.finditer(text)]
-            for m in _DATE_RE.finditer(text):
-                if _date_ok(m) and _near_cue(starts, ends, newlines, m.start(), m.end()):
-                    found.append((m.start(), m.end(), DATE_OF_BIRTH))
+        found += _number_matches(text)
+    return _without_overlaps(found)
 
+
+def _number_matches(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, kind) of the NHS numbers, phone numbers, postcodes, record numbers and
+    dates of birth in ``text``, overlaps not yet resolved."""
+    found: list[tuple[int, int, str]] = []
+    phones = [m.span() for m in _PHONE_RE.finditer(text) if _phone_ok(m.group())]
+    phone_starts = [p[0] for p in phones]
+    for start, end in _nhs_spans(text):
+        # Ten digits strictly inside a phone number (+44 161 496 0000) are the phone.
+        i = bisect_right(phone_starts, start) - 1
+        if i >= 0 and phones[i][1] >= end and phones[i] != (start, end):
+            continue
+        found.append((start, end, NHS_NUMBER))
+    found += [(start, end, PHONE_NUMBER) for start, end in phones]
+    for m in _POSTCODE_RE.finditer(text):
+        if _postcode_ok(m):
+            found.append((m.start(), m.end(), POSTCODE))
+    for m in _RECORD_RE.finditer(text):
+        if _record_ok(m["id"]):
+            found.append((m.start("id"), m.end("id"), RECORD_NUMBER))
+    cues = [(c.start(), c.end()) for c in _DOB_CUE_RE.finditer(text)]
+    if cues:  # a date is only a date of birth near a cue, so look only if there is one
+        starts = [c[0] for c in cues]
+        ends = [c[1] for c in cues]
+        newlines = [n.start() for n in _NEWLINE_RE.finditer(text)]
+        for m in _DATE_RE.finditer(text):
+            if _date_ok(m) and _near_cue(starts, ends, newlines, m.start(), m.end()):
+                found.append((m.start(), m.end(), DATE_OF_BIRTH))
+    return found
+
+
+def _without_overlaps(found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The spans of ``found`` that are kept when overlaps are resolved, sorted by position."""
     # Between detectors the higher priority wins; within one, the earlier match, except
     # that NHS numbers that overlap are all kept ("In 2009 943 476 5919" has two
     # candidates, "2009 943 476" and "943 476 5919", and either could be the number).
@@ -645,7 +670,7 @@ def scan(
     raw_lines = text.split("\n")
     reasons: dict[int, str | None] = {}
     findings: list[Finding] = []
-    for (start, end, kind), masked in zip(spans, _masked(norm, spans)):
+    for (start, _end, kind), masked in zip(spans, _masked(norm, spans), strict=True):
         index = bisect_left(newlines, start)
         number = start_line + index
         if number in skip_lines:
@@ -681,7 +706,7 @@ def scan_text(text: str, *, allowed_emails: Iterable[str] = ()) -> list[TextFind
     spans = _matches(norm, _allowed_set(allowed_emails))
     return [
         TextFinding(kind=kind, masked=masked, key=_key(kind, norm[start:end]), start=start, end=end)
-        for (start, end, kind), masked in zip(spans, _masked(norm, spans))
+        for (start, end, kind), masked in zip(spans, _masked(norm, spans), strict=True)
     ]
 
 

@@ -26,7 +26,7 @@ import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 WAITING = "Another build of this site is running; waiting for it to finish…"
 
@@ -133,8 +133,8 @@ def _signals_held() -> Iterator[None]:
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
-        for sig in dict.fromkeys(received):
-            signal.raise_signal(sig)
+        for signum in dict.fromkeys(received):
+            signal.raise_signal(signum)
 
 
 def remove(path: str | None) -> None:
@@ -144,10 +144,8 @@ def remove(path: str | None) -> None:
     if os.path.isdir(path) and not os.path.islink(path):
         shutil.rmtree(path, ignore_errors=True)
     else:
-        try:
+        with suppress(FileNotFoundError):
             os.remove(path)
-        except FileNotFoundError:
-            pass
 
 
 def clean_stale(site_dir: str) -> list[str]:

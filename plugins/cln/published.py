@@ -9,6 +9,7 @@ source line where its characters are, so the editor can find it.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -102,10 +103,10 @@ def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
         yield loc, value
     elif isinstance(value, dict):
         for key, item in value.items():
-            yield from _strings(item, loc + (key,))
+            yield from _strings(item, (*loc, key))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _strings(item, loc + (i,))
+            yield from _strings(item, (*loc, i))
 
 
 def check_file(path: str, source: Source, emails: tuple[str, ...], markdown: render.MarkdownSettings) -> Findings:
@@ -150,7 +151,7 @@ def _line_of(lines: list[str], needle: str, first_line: int) -> int:
     for number, line in enumerate(lines):
         if low in line.lower():
             return first_line + number
-    for number, (line, following) in enumerate(zip(lines, lines[1:])):  # wrapped over a line break
+    for number, (line, following) in enumerate(itertools.pairwise(lines)):  # wrapped over a line break
         if low in (line.rstrip() + following.lstrip()).lower():
             return first_line + number
     return first_line
@@ -191,7 +192,7 @@ def check_page(path: str, text: str, emails: tuple[str, ...], markdown: render.M
     from .yamlsource import split_front_matter
 
     parts = split_front_matter(text) if text.startswith("---") else None
-    front, body = parts if parts is not None else ("", text)
+    _front, body = parts if parts is not None else ("", text)
     body_line = 1 + (text.count("\n") - body.count("\n") if parts is not None else 0)
     source = Source(path, {}, body, body_line, text, {})
     out = check_file(path, source, emails, markdown)

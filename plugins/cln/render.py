@@ -40,7 +40,7 @@ class MarkdownSettings:
     configs: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
 
     @classmethod
-    def from_mkdocs(cls, extensions: list, configs: dict | None = None) -> "MarkdownSettings":
+    def from_mkdocs(cls, extensions: list, configs: dict | None = None) -> MarkdownSettings:
         """From MkDocs' ``markdown_extensions`` list (names, or one-key mappings) and its ``mdx_configs``."""
         names: list[str] = []
         found: dict[str, dict] = dict(configs or {})

@@ -12,7 +12,6 @@ from .errors import Allowed, Problem
 from .settings import Settings
 from .taxonomy import Taxonomy
 
-
 # The example values that `cln new` writes into a new file: fine in a draft, never published.
 PLACEHOLDERS = frozenset({
     "Write one or two sentences here.", "Your Name", "Your role", "Your organisation",
@@ -32,10 +31,10 @@ def check_placeholders(path: str, source) -> list[Problem]:
                                     "or keep 'draft: true' until it is ready"))
         elif isinstance(value, dict):
             for key, item in value.items():
-                walk(item, loc + (key,))
+                walk(item, (*loc, key))
         elif isinstance(value, list):
             for i, item in enumerate(value):
-                walk(item, loc + (i,))
+                walk(item, (*loc, i))
 
     walk(source.data, ())
     if PLACEHOLDER_BODY in source.body:
@@ -57,6 +56,7 @@ def check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Proble
     for name in fields:
         value = data.get(name)
         taxonomy_kind = "regions" if name == "region" else name
+        items: list[tuple[tuple[str | int, ...], str, str]]
         if name == "region":
             items = [((name,), name, value)] if isinstance(value, str) else []
         elif isinstance(value, list):

@@ -22,7 +22,7 @@ from html.parser import HTMLParser
 
 import nh3
 
-__all__ = ["ALLOWED_TAGS", "ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "Removal", "clean", "removals"]
+__all__ = ["ALLOWED_ATTRIBUTES", "ALLOWED_SCHEMES", "ALLOWED_TAGS", "Removal", "clean", "removals"]
 
 # The contract's allowlist, with the elements Markdown itself makes for those features
 # (``div`` for admonitions and md_in_html, ``span`` and ``pre`` for code, table parts).

@@ -35,7 +35,7 @@ def tag_data(ep: Episode, media: EpisodeMedia, site: SiteSettings, art: str) -> 
     m = ep.meta
     chapters = tuple(
         (c.start * 1000, (nxt.start * 1000 if nxt else int(media.audio.duration * 1000)), c.title)
-        for c, nxt in zip(m.chapters, [*m.chapters[1:], None])
+        for c, nxt in zip(m.chapters, [*m.chapters[1:], None], strict=True)
     )
     return TagData(title=m.title, show=site.show.title, author=site.show.author,
                    date=m.date.date().isoformat(), summary=m.summary,

@@ -6,8 +6,8 @@ validated options back into them in one step; the feed writers read them as they
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 import os
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .render import MarkdownSettings

@@ -21,18 +21,19 @@ import hashlib
 import itertools
 import json
 import os
-import struct
 import re
+import struct
 import tempfile
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from typing import cast
 
 import mutagen
 import mutagen.apev2
 from mutagen.id3 import APIC, CHAP, COMM, CTOC, ID3, TALB, TCON, TDRC, TIT2, TPE1, TRCK, WOAF, CTOCFlags
-from mutagen.mp4 import MP4, MP4Cover
+from mutagen.mp4 import MP4, MP4Cover, MP4Tags
 
 from . import images
 from .audio import mp3_audio_span
@@ -155,7 +156,7 @@ def _id3(tags: TagData) -> ID3:
         ids = [f"chp{i}" for i in range(len(tags.chapters))]
         id3.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
                      sub_frames=[TIT2(encoding=3, text=["Chapters"])]))
-        for ident, (start, end, title) in zip(ids, tags.chapters):
+        for ident, (start, end, title) in zip(ids, tags.chapters, strict=True):
             id3.add(CHAP(element_id=ident, start_time=start, end_time=end, start_offset=0xFFFFFFFF,
                          end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=3, text=[title])]))
     return id3
@@ -172,7 +173,7 @@ def _write_m4a(src: str, dest: str, tags: TagData) -> None:
     mp4 = MP4(dest)
     if mp4.tags is None:
         mp4.add_tags()
-    mp4.tags.update(_mp4_fields(tags))
+    cast(MP4Tags, mp4.tags).update(_mp4_fields(tags))  # mutagen declares FileType.tags as None
     mp4.save(dest, padding=lambda info: 0)
 
 
@@ -208,9 +209,10 @@ def _boxes(data: bytes, start: int, end: int, top: bool = False) -> list[_Box]:
     """The boxes laid end to end in ``data[start:end]``; ValueError if they do not fit exactly.
 
     At the ``top`` of a file, bytes after the last box that are not a box are left out."""
-    boxes, pos = [], start
+    boxes: list[_Box] = []
+    pos = start
     while pos < end:
-        if pos + 8 > end or top and not all(32 <= b < 127 for b in data[pos + 4:pos + 8]):
+        if pos + 8 > end or (top and not all(32 <= b < 127 for b in data[pos + 4:pos + 8])):
             if top and boxes:
                 break
             raise ValueError("a box header is cut short")
@@ -263,7 +265,7 @@ def strip_mp4(data: bytes) -> bytes:
         starts = list(itertools.accumulate(sizes, initial=0))
 
         def move(offset: int) -> int:
-            for box, start in zip(kept, starts):
+            for box, start in zip(kept, starts, strict=False):  # starts has one more: the end
                 if box.start <= offset < box.end and box.kind != b"moov":
                     return offset - box.start + start
             raise ValueError(f"a chunk offset {offset} points outside the media data")

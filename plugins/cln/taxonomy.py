@@ -45,6 +45,13 @@ class Taxonomy:
         """The term ``slug`` of ``kind``, or None."""
         return self._by_slug.get(kind, {}).get(slug)
 
+    def term(self, kind: str, slug: str) -> Term:
+        """The term ``slug`` of ``kind``, known to exist (a validated record's, or one listed here)."""
+        found = self.get(kind, slug)
+        if found is None:
+            raise KeyError(f"{kind}: {slug}")
+        return found
+
     def slugs(self, kind: str) -> list[str]:
         """Every slug of ``kind`` in file order."""
         return [t.slug for t in self.terms.get(kind, [])]
@@ -74,21 +81,21 @@ class Taxonomy:
         return f"{text}; allowed: {', '.join(self.slugs(kind))} (or add it to taxonomy.yml)"
 
     @classmethod
-    def load(cls, path: str) -> "Taxonomy":
+    def load(cls, path: str) -> Taxonomy:
         """Read and check taxonomy.yml; raise ContentError naming every problem."""
         name = "taxonomy.yml"
         try:
             with open(path, encoding="utf-8") as fh:
                 data = yaml.safe_load(fh)
         except FileNotFoundError:
-            raise ContentError([Problem(name, 0, "", "is missing; the site needs its list of topics and regions")])
+            raise ContentError([Problem(name, 0, "", "is missing; the site needs its list of topics and regions")]) from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
-            raise ContentError([Problem(name, 0, "", f"cannot be read: {exc}")])
+            raise ContentError([Problem(name, 0, "", f"cannot be read: {exc}")]) from exc
         problems: list[Problem] = []
         terms: dict[str, list[Term]] = {}
         if not isinstance(data, dict):
             raise ContentError([Problem(name, 0, "", "should map topics, regions, professions and competencies to lists")])
-        for kind, singular in KINDS:
+        for kind, _singular in KINDS:
             entries = data.get(kind)
             if not isinstance(entries, list) or not entries:
                 problems.append(Problem(name, 0, kind, f"should be a list of {kind}, each with slug, name and description"))
@@ -96,7 +103,7 @@ class Taxonomy:
             seen: set[str] = set()
             terms[kind] = []
             for i, entry in enumerate(entries):
-                ok = isinstance(entry, dict) and all(isinstance(entry.get(k), str) and entry.get(k).strip()
+                ok = isinstance(entry, dict) and all(isinstance(v := entry.get(k), str) and v.strip()
                                                      for k in ("slug", "name", "description"))
                 if not ok:
                     problems.append(Problem(name, 0, f"{kind}[{i}]", "needs slug, name and description, each text"))

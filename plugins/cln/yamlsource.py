@@ -28,7 +28,7 @@ class _Loader(yaml.SafeLoader):
 
     _depth = 0
 
-    def compose_node(self, parent, index):  # type: ignore[override]
+    def compose_node(self, parent, index):
         if self.check_event(yaml.AliasEvent):
             event = self.peek_event()
             raise yaml.MarkedYAMLError(
@@ -71,14 +71,17 @@ def _load(text: str) -> tuple[yaml.Node | None, Any]:
         node = yaml.compose(text, Loader=_Loader)
         return node, (yaml.load(text, Loader=_Loader) if node is not None else None)
     depth = 0
+    # libyaml's events carry its own Mark (line and column, as PyYAML's), which types-PyYAML's
+    # MarkedYAMLError does not accept: hence the two ignores below.
     for event in yaml.parse(text, Loader=_CLoader):
         if isinstance(event, yaml.AliasEvent):
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in front matter", event.start_mark)
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed in front matter",
+                                       event.start_mark)  # type: ignore[arg-type]
         if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
                 raise yaml.MarkedYAMLError(None, None, f"lists and fields are nested more than {MAX_DEPTH} deep",
-                                           event.start_mark)
+                                           event.start_mark)  # type: ignore[arg-type]
         elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
             depth -= 1
     loader = _CLoader(text)
@@ -114,13 +117,13 @@ def _key_lines(node: yaml.Node, prefix: tuple, out: dict[tuple, int]) -> None:
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if isinstance(key, yaml.ScalarNode):
-                loc = prefix + (key.value,)
+                loc = (*prefix, key.value)
                 out[loc] = key.start_mark.line + 1  # the text starts on the opening --- line
                 _key_lines(value, loc, out)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            out[prefix + (i,)] = item.start_mark.line + 1
-            _key_lines(item, prefix + (i,), out)
+            out[(*prefix, i)] = item.start_mark.line + 1
+            _key_lines(item, (*prefix, i), out)
 
 
 def _duplicate_keys(node: yaml.Node, prefix: tuple, path: str) -> list[Problem]:
@@ -132,16 +135,16 @@ def _duplicate_keys(node: yaml.Node, prefix: tuple, path: str) -> list[Problem]:
             if isinstance(key, yaml.ScalarNode):
                 line = key.start_mark.line + 1
                 if key.value in seen:
-                    name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in prefix + (key.value,))
+                    name = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in (*prefix, key.value))
                     name = name.lstrip(".")
                     problems.append(Problem(path, line, name, f"is written twice (first on line {seen[key.value]}); "
                                                               "keep one of them"))
                 else:
                     seen[key.value] = line
-            problems += _duplicate_keys(value, prefix + (getattr(key, "value", "?"),), path)
+            problems += _duplicate_keys(value, (*prefix, getattr(key, "value", "?")), path)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            problems += _duplicate_keys(item, prefix + (i,), path)
+            problems += _duplicate_keys(item, (*prefix, i), path)
     return problems
 
 
@@ -188,7 +191,7 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(path, 1, "", "front matter is not valid YAML (check indentation, colons, and quotes "
                                            f"around text containing ': ' or '#'): {exc.__class__.__name__}")]
-    if not isinstance(data, dict):
+    if node is None or not isinstance(data, dict):  # no node, no data
         return None, [Problem(path, 2, "", "front matter should be a set of 'field: value' lines")]
     lines: dict[tuple, int] = {}
     _key_lines(node, (), lines)

@@ -16,6 +16,7 @@ import pytest
 
 from conftest import REPO
 
+pytestmark = pytest.mark.browser
 LIGHTHOUSE = REPO / "node_modules" / ".bin" / "lighthouse"
 FLAGS = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync"
 PAGES = {

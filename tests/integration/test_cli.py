@@ -9,7 +9,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
+from cln.catalogue import Settings, load_catalogue
+from cln.errors import ContentError
 from conftest import BIN, REPO, VTT, case_study, run_build
 
 pytestmark = pytest.mark.slow
@@ -173,21 +176,37 @@ def test_the_committed_json_schemas_are_up_to_date(tmp_path):
         committed = (REPO / "schema" / name).read_text(encoding="utf-8")
         assert committed == fresh, f"schema/{name} is stale: run `.venv/bin/cln schema` and commit it"
     schema = json.loads((tmp_path / "case-study.schema.json").read_text())
-    assert "north-west" in json.dumps(schema)  # slugs autocomplete in the editor
+    # Slugs autocomplete in the editor: every value of the taxonomy, and nothing else.
+    taxonomy = yaml.safe_load((REPO / "taxonomy.yml").read_text(encoding="utf-8"))
+    assert schema["properties"]["region"]["enum"] == [t["slug"] for t in taxonomy["regions"]]
+    assert schema["properties"]["topics"]["items"]["enum"] == [t["slug"] for t in taxonomy["topics"]]
     assert set(schema["required"]) >= {"title", "summary", "date", "region", "topics", "authors"}
 
 
-def test_every_example_value_the_scaffolds_write_is_refused_when_published():
-    """The list of example values the check refuses stays in step with what `cln new` writes."""
-    from cln.catalogue import PLACEHOLDER_BODY, PLACEHOLDERS
-    from cln.cli import case_study_template, episode_template
-
-    written = case_study_template("T", "2026-01-01", "t") + episode_template("T", "2026-01-01", "t")
-    assert all(value in written for value in PLACEHOLDERS | {PLACEHOLDER_BODY})
-    for line in written.splitlines():
-        value = line.split("#")[0].split(":", 1)[-1].strip().strip('"').strip()
-        if value.lower().startswith(("your", "value ", "their", "guest name", "what you", "write one")):
-            assert value in PLACEHOLDERS, line
+def test_every_example_value_the_scaffolds_write_is_refused_when_published(project):
+    """What the check refuses stays in step with what `cln new` writes: every example value of
+    both scaffolds, published as written, is named in a problem of its own file."""
+    root = project({})
+    written = {}
+    for kind, title, rel in (("case-study", "Falls clinic", "case_studies/falls-clinic.md"),
+                             ("episode", "Inside a quality observatory", "podcasts/inside-a-quality-observatory.md")):
+        assert cln(root, "new", kind, title).returncode == 0
+        written[rel] = (root / rel).read_text(encoding="utf-8")
+        (root / rel).write_text(written[rel].replace("draft: true", "draft: false"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_catalogue(Settings(root=str(root)))
+    for rel, text in written.items():
+        messages = "\n".join(p.message for p in caught.value.problems if p.path == rel)
+        examples = []
+        for line in text.splitlines():
+            value = line.split("#")[0].split(":", 1)[-1].strip().strip('"').strip()
+            if value.lower().startswith(("your", "value ", "their", "guest name", "what you", "write one")):
+                examples.append(value)
+                assert f"still has the example text '{value}' from `cln new`" in messages, (rel, line, messages)
+        assert len(examples) >= 2, text
+    (notes,) = [p for p in caught.value.problems if p.field == "body"]
+    assert notes.path == "podcasts/inside-a-quality-observatory.md"
+    assert "still has the example show notes from `cln new`" in notes.message
 
 
 def test_checking_one_episode_shows_its_transcripts_problems_too(project, podcast_files):

@@ -147,7 +147,10 @@ def test_yaml_aliases_are_refused():
 def test_several_problems_in_one_file_are_all_reported():
     text = case_study(title="B" * 121, date="2009-13-01", topics="[]")
     msgs = problems(text)
-    assert len(msgs) == 3
+    # One message for each mistake, each on its own line of the file.
+    assert [m.split(": ")[0:2] for m in msgs] == [["case_studies/x.md:2", "title"], ["case_studies/x.md:4", "date"],
+                                                  ["case_studies/x.md:6", "topics"]]
+    assert "shorten it by 1" in msgs[0] and "'2009-13-01' is not a real date" in msgs[1] and "is empty" in msgs[2]
 
 
 def test_episode_plain_date_means_nine_in_the_morning_london():

@@ -20,14 +20,10 @@ def refused(root) -> str:
     return "\n".join(str(p) for p in caught.value.problems)
 
 
-def test_the_unchanged_podcast_files_are_accepted(project, podcast_files, mp3s):
+def test_the_unchanged_podcast_files_are_accepted(project, podcast_files):
     """The files the cases below spoil, as given, pass: each refusal is the change's doing."""
     catalogue = load_catalogue(Settings(root=str(project(podcast_files)), show_art=SHOW_ART))
-    (ep,) = catalogue.episodes
-    assert ep.slug == "ep" and ep.meta.guid == "00000000-0000-4000-8000-000000000001"
-    media = catalogue.media["ep"]
-    assert media.audio.mime == "audio/mpeg" and media.audio.size == mp3s["short"].stat().st_size
-    assert media.transcript_mime == "text/vtt"
+    assert [(ep.slug, ep.meta.guid) for ep in catalogue.episodes] == [("ep", "00000000-0000-4000-8000-000000000001")]
 
 
 BAD = [

@@ -1,5 +1,6 @@
 """The taxonomy holds every slug of the contract, and suggests the nearest slug for a typo."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,9 @@ def test_every_contract_slug_is_present_with_name_and_description(taxonomy, kind
     for slug in CONTRACT[kind].split():
         term = taxonomy.get(kind, slug)
         assert term is not None, f"{kind}: {slug} missing"
-        assert term.name and len(term.description) > 20
+        # Readers see the name and the description: the slug's own words, and a sentence.
+        assert re.sub(r"[^a-z0-9]+", "-", term.name.lower()) == slug and term.name[0].isupper(), term.name
+        assert len(term.description) > 20 and term.description[0].isupper() and term.description.endswith(".")
 
 
 @pytest.mark.parametrize("kind,typo,expected", [

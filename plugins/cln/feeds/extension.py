@@ -99,41 +99,51 @@ class PodcastEntryExtension(BaseEntryExtension):
     def extend_rss(self, item):
         # Written out element by element, without _el: this runs once per episode, and a feed
         # of thousands of episodes should still build in well under a second.
-        t, sub = self.tags, etree.SubElement
-        sub(item, I_TITLE).text = t.title
-        if t.author:
-            sub(item, I_AUTHOR).text = t.author
-        sub(item, I_DURATION).text = str(int(t.duration))
-        if t.season:
-            sub(item, I_SEASON).text = str(t.season)
-        if t.episode:
-            sub(item, I_EPISODE).text = str(t.episode)
-        sub(item, I_EPISODE_TYPE).text = t.episode_type
-        sub(item, I_EXPLICIT).text = "true" if t.explicit else "false"
-        if t.summary:
-            sub(item, I_SUMMARY).text = t.summary
-        if t.image:
-            sub(item, I_IMAGE, {"href": t.image})
-        for url, mime in t.transcripts:
-            attrs = {"url": url, "type": mime, "language": t.language}
-            if mime in ("text/vtt", "application/srt"):
-                attrs["rel"] = "captions"
-            sub(item, P_TRANSCRIPT, attrs)
-        if t.chapters_url:
-            sub(item, P_CHAPTERS, {"url": t.chapters_url, "type": "application/json+chapters"})
-        if t.season:
-            sub(item, P_SEASON).text = str(t.season)
-        if t.episode:
-            sub(item, P_EPISODE).text = str(t.episode)
-        for name, role, group in t.persons:
-            attrs = {}
-            if role is not None:
-                attrs["role"] = role
-            if group is not None:
-                attrs["group"] = group
-            sub(item, P_PERSON, attrs).text = name
+        _itunes_item_tags(item, self.tags)
+        _podcast_item_tags(item, self.tags)
         return item
 
+
+def _itunes_item_tags(item, t: ItemTags) -> None:
+    """The item's itunes: tags, in the order the feed has always had them."""
+    sub = etree.SubElement
+    sub(item, I_TITLE).text = t.title
+    if t.author:
+        sub(item, I_AUTHOR).text = t.author
+    sub(item, I_DURATION).text = str(int(t.duration))
+    if t.season:
+        sub(item, I_SEASON).text = str(t.season)
+    if t.episode:
+        sub(item, I_EPISODE).text = str(t.episode)
+    sub(item, I_EPISODE_TYPE).text = t.episode_type
+    sub(item, I_EXPLICIT).text = "true" if t.explicit else "false"
+    if t.summary:
+        sub(item, I_SUMMARY).text = t.summary
+    if t.image:
+        sub(item, I_IMAGE, {"href": t.image})
+
+
+def _podcast_item_tags(item, t: ItemTags) -> None:
+    """The item's podcast: tags (transcripts, chapters, season, episode, people), after the itunes ones."""
+    sub = etree.SubElement
+    for url, mime in t.transcripts:
+        attrs = {"url": url, "type": mime, "language": t.language}
+        if mime in ("text/vtt", "application/srt"):
+            attrs["rel"] = "captions"
+        sub(item, P_TRANSCRIPT, attrs)
+    if t.chapters_url:
+        sub(item, P_CHAPTERS, {"url": t.chapters_url, "type": "application/json+chapters"})
+    if t.season:
+        sub(item, P_SEASON).text = str(t.season)
+    if t.episode:
+        sub(item, P_EPISODE).text = str(t.episode)
+    for name, role, group in t.persons:
+        person: dict[str, str] = {}
+        if role is not None:
+            person["role"] = role
+        if group is not None:
+            person["group"] = group
+        sub(item, P_PERSON, person).text = name
 
 I_TITLE, I_AUTHOR, I_DURATION, I_SEASON, I_EPISODE, I_EPISODE_TYPE, I_EXPLICIT, I_SUMMARY, I_IMAGE = (
     f"{{{ITUNES}}}{tag}" for tag in

@@ -94,7 +94,7 @@ def build_podcast_feed(catalogue: Catalogue, info: ShowSettings, site_url: str, 
     return fg.rss_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-def podcast_feed(catalogue: Catalogue, plan: "Plan", site: SiteSettings, notes_html: dict[str, str]) -> bytes:
+def podcast_feed(catalogue: Catalogue, plan: Plan, site: SiteSettings, notes_html: dict[str, str]) -> bytes:
     """The podcast feed, from the plan's addresses and each episode's rendered show notes."""
     links = {}
     for ep in catalogue.episodes:
