@@ -69,6 +69,7 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import cast
 
 import yaml
 
@@ -241,7 +242,7 @@ def clock(seconds: float) -> str:
 
 def voices() -> list[tuple[Path, float]]:
     """Three real speech MP3s, made once with espeak-ng and lame (the tests' flags), cached."""
-    from mutagen.mp3 import MP3
+    from mutagen.mp3 import MP3, MPEGInfo
 
     CACHE.mkdir(parents=True, exist_ok=True)
     out = []
@@ -256,7 +257,7 @@ def voices() -> list[tuple[Path, float]]:
             subprocess.run(["lame", "--quiet", "-m", "m", "-b", "32", str(wav), str(mp3) + ".tmp"], check=True)
             os.replace(str(mp3) + ".tmp", mp3)
             wav.unlink()
-        out.append((mp3, MP3(mp3).info.length))
+        out.append((mp3, cast(MPEGInfo, MP3(mp3).info).length))  # mutagen declares FileType.info as None
     return out
 
 
@@ -320,7 +321,7 @@ def build(project: Path, site: Path) -> tuple[float, float]:
             command = [str(TIME), "-f", "%M", "-o", rss.name, *command]
         start = time.perf_counter()
         proc = subprocess.Popen(command, cwd=project, env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        output = proc.stdout.read()  # drain the pipe while it runs
+        output = proc.stdout.read() if proc.stdout is not None else b""  # drain the pipe while it runs
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -499,7 +500,7 @@ def profile(n: int, mp3s: list[tuple[Path, float]], top: int = 25) -> None:
     stats = pstats.Stats(profiler)
     ours_dir = str(REPO / "plugins" / "cln")
     rows = [(ct, tt, nc, f"{Path(file).name}:{line} {name}") for (file, line, name), (_, nc, tt, ct, _) in
-            stats.stats.items() if file.startswith(ours_dir)]
+            stats.stats.items() if file.startswith(ours_dir)]  # type: ignore[attr-defined]
     rows.sort(reverse=True)
     print(f"\nProfile of one rebuild of ours at N = {n:,} ({total:.1f} s under cProfile): our plugin's "
           "functions by cumulative time")
@@ -590,16 +591,21 @@ def targets(rows: list[dict], feed: float, feed_episodes: int, reads: dict | Non
     return out
 
 
+PAGE_DESCRIPTION = ("How long the site takes to build with hundreds or thousands of case studies, "
+                    "measured against plain MkDocs Material, and the targets it has to meet.")
+
+
 def page(rows: list[dict], feed: float, feed_episodes: int, reads: dict | None, runs: int, total: float) -> str:
     """docs/performance.md: what is measured, how, the figures and the targets."""
-    checks = "\n".join(f"| {what} | {figure} | {result} |" for what, figure, result in targets(rows, feed, feed_episodes, reads))
-    sizes = [f"{r['n']:,}" for r in rows]
-    sizes = sizes[0] if len(sizes) == 1 else ", ".join(sizes[:-1]) + " and " + sizes[-1]
+    checks = "\n".join(f"| {what} | {figure} | {result} |"
+                       for what, figure, result in targets(rows, feed, feed_episodes, reads))
+    numbers = [f"{r['n']:,}" for r in rows]
+    sizes = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
     read = ("was not measured" if reads is None else
             f"read {reads['probe_reads']} audio files and re-tagged {reads['tagged_now']} (N = {reads['n']:,})")
     return f"""---
 title: Performance
-description: How long the site takes to build with hundreds or thousands of case studies, measured against plain MkDocs Material, and the targets it has to meet.
+description: {PAGE_DESCRIPTION}
 ---
 
 # Performance
@@ -706,9 +712,11 @@ def main() -> int:
             a_runs, b_runs, a_mem, b_mem = [], [], [], []
             for run in range(args.runs):
                 seconds, mem = build(ours, site_a)
-                a_runs.append(seconds), a_mem.append(mem)
+                a_runs.append(seconds)
+                a_mem.append(mem)
                 seconds, mem = build(plain, site_b)
-                b_runs.append(seconds), b_mem.append(mem)
+                b_runs.append(seconds)
+                b_mem.append(mem)
                 print(f"  run {run + 1}: a {a_runs[-1]:.2f} s ({a_mem[-1]:.0f} MB), b {b_runs[-1]:.2f} s "
                       f"({b_mem[-1]:.0f} MB)", flush=True)
             a, b = statistics.median(a_runs), statistics.median(b_runs)

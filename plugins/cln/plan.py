@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import indexes
 from .catalogue import Catalogue
-from .content import Record
+from .content import CaseStudy, Episode
 from .feeds.podcast import chapters_json
 from .served import ServedMedia
 from .settings import SiteSettings
@@ -41,7 +41,7 @@ StaticFile = CopiedFile | MadeFile
 class Plan:
     """Every generated page and file of one build."""
 
-    records: dict[str, Record] = field(default_factory=dict)  # src_uri → record
+    records: dict[str, CaseStudy | Episode] = field(default_factory=dict)  # src_uri → record
     generated: dict[str, indexes.GeneratedPage] = field(default_factory=dict)  # src_uri → page
     static: list[StaticFile] = field(default_factory=list)
     audio_url: dict[str, str] = field(default_factory=dict)  # slug → address as the page links it

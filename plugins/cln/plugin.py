@@ -51,6 +51,8 @@ log = logging.getLogger("mkdocs.plugins.cln")
 class ClnPlugin(BasePlugin[ClnConfig]):
     """Validates content, generates case-study, episode and index pages, and writes the feeds."""
 
+    publication: publish.Publication | None  # a build's private folder, from on_config to on_shutdown
+
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """Remember whether this is ``mkdocs serve`` (drafts are shown) or a build."""
         # MkDocs keeps one instance of the plugin per process: end anything an earlier session left.
@@ -135,7 +137,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         generated = self.plan.generated.get(uri)
         if generated is not None and generated.updated:
             return generated.updated
-        return indexes.newest_change(self.catalogue.case_studies + self.catalogue.episodes)
+        return indexes.newest_change([*self.catalogue.case_studies, *self.catalogue.episodes])
 
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -249,14 +251,15 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             log.info(f"The build failed or was stopped: {site_dir} still holds the last good site")
 
     def _guid_lock_text(self) -> str | None:
-        catalogue = getattr(self, "catalogue", None)
-        lock = catalogue.guid_lock if catalogue is not None else None
-        return lock.updated(catalogue.episodes) if lock is not None else None
+        catalogue: Catalogue | None = getattr(self, "catalogue", None)
+        if catalogue is None or catalogue.guid_lock is None:
+            return None
+        return catalogue.guid_lock.updated(catalogue.episodes)
 
     def _record_guids(self) -> None:
         """Add newly published episodes to ``podcasts/guids.lock``: only once they are published."""
         text = self._guid_lock_text()
-        if text is not None:
+        if text is not None and self.catalogue.guid_lock is not None:  # a text means a catalogue with a lock
             _replace(os.path.join(self.root, self.catalogue.guid_lock.path), text.encode("utf-8"))
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
@@ -278,12 +281,15 @@ class _LinkedFile(File):
     def copy_file(self, dirty: bool = False) -> None:
         if dirty and not self.is_modified():
             return
-        output = self.abs_dest_path
+        source, output = self.abs_src_path, self.abs_dest_path
+        if source is None:  # made in memory: nothing to link
+            super().copy_file(dirty)
+            return
         try:
             os.makedirs(os.path.dirname(output), exist_ok=True)
             if os.path.lexists(output):
                 os.remove(output)
-            os.link(self.abs_src_path, output)
+            os.link(source, output)
         except OSError:  # another file system, or links not allowed: copy
             super().copy_file(dirty)
 

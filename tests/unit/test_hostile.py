@@ -37,7 +37,7 @@ scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), text,
                     st.dates().map(str), st.datetimes().map(lambda d: d.isoformat()))
 values = st.recursive(scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=5), st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=10)), inner, max_size=5)),
-    max_leaves=15)
+    max_leaves=30)
 front_matter = st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), values, max_size=12)
 kinds = st.sampled_from(["case-study", "episode"])
 # CLN_FUZZ_EXAMPLES=5000 for a longer search than the test suite's.

@@ -25,7 +25,7 @@ from cln import images, rules, served, tagging
 from cln.plan import plan_site
 from cln.settings import ShowSettings, SiteSettings
 from cln.urls import hashed_name
-from cln.audio import AudioError, AudioProbe, _last_frame_complete, mp3_audio_span
+from cln.audio import CHECKS_VERSION, AudioError, AudioProbe, _last_frame_complete, mp3_audio_span
 from cln.catalogue import Settings, load_catalogue
 from cln.errors import ContentError
 from cln.feeds.podcast import podcast_feed
@@ -267,7 +267,7 @@ def test_probe_does_not_trust_verdicts_of_older_checks(tmp_path, mp3s):
     probe = AudioProbe(str(cache))
     assert probe.facts(str(path)).duration > 0 and probe.reads == 1
     probe.save()
-    assert all(key.startswith("2|") for key in json.loads(cache.read_text()))
+    assert all(key.startswith(f"{CHECKS_VERSION}|") for key in json.loads(cache.read_text()))
 
 
 def test_served_m4a_has_no_metadata_but_the_builds_and_the_audio_intact(tmp_path, show_art):
