@@ -166,7 +166,8 @@ def front_matter(data: dict) -> str:
 @functools.cache
 def taxonomy_slugs() -> dict[str, list[str]]:
     data = yaml.safe_load((REPO / "taxonomy.yml").read_text(encoding="utf-8"))
-    return {kind: [item["slug"] for item in data[kind]] for kind in ("topics", "regions", "professions", "competencies")}
+    return {kind: [item["slug"] for item in data[kind]]
+            for kind in ("topics", "regions", "professions", "competencies")}
 
 
 def case_study(rng: random.Random, i: int, slugs: dict[str, list[str]]) -> tuple[dict, str]:
@@ -184,7 +185,8 @@ def case_study(rng: random.Random, i: int, slugs: dict[str, list[str]]) -> tuple
         "authors": [{"name": f"Dr {person(rng)}", "role": rng.choice(ROLES), "organisation": rng.choice(ORGANISATIONS)}
                     for _ in range(rng.randint(1, 3))],
         "outcomes": [{"measure": sentence(rng, 6)[:-1], "before": f"{rng.randint(10, 50)}%",
-                      "after": f"{rng.randint(50, 95)}%", "period": rng.choice(["three months", "six months", "a year"])}
+                      "after": f"{rng.randint(50, 95)}%",
+                      "period": rng.choice(["three months", "six months", "a year"])}
                      for _ in range(rng.randint(1, 3))],
         "contact": "cln@example.org",
     }
@@ -245,7 +247,7 @@ def voices() -> list[tuple[Path, float]]:
     from mutagen.mp3 import MP3, MPEGInfo
 
     CACHE.mkdir(parents=True, exist_ok=True)
-    out = []
+    out: list[tuple[Path, float]] = []
     for text in VOICES:
         mp3 = CACHE / f"voice-{hashlib.sha256(text.encode()).hexdigest()[:10]}.mp3"
         if not mp3.exists():
@@ -580,7 +582,8 @@ def targets(rows: list[dict], feed: float, feed_episodes: int, reads: dict | Non
         out.append(("podcast feed for 5,000 episodes ≤ 1 s", f"{feed:.2f} s for {feed_episodes:,}",
                     "met" if feed <= 1.0 else "not met"))
     else:
-        out.append(("podcast feed for 5,000 episodes ≤ 1 s", f"{feed:.2f} s for {feed_episodes:,} only", "not measured"))
+        out.append(("podcast feed for 5,000 episodes ≤ 1 s", f"{feed:.2f} s for {feed_episodes:,} only",
+                    "not measured"))
     if reads is None:
         out.append(("no audio file read on a rebuild with unchanged audio", "not run", "not measured"))
     else:
@@ -684,9 +687,12 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,3000", help="numbers of case studies, comma-separated "
                         "(default 100,1000,3000); each size also gets N/5 episodes")
-    parser.add_argument("--runs", type=int, default=5, help="timed builds of each kind per size; the median is kept (default 5)")
-    parser.add_argument("--feed-episodes", type=int, default=5000, help="episodes in the feed-only timing (default 5000)")
-    parser.add_argument("--write", metavar="PATH", help="also write the results as a page of the site, e.g. docs/performance.md")
+    parser.add_argument("--runs", type=int, default=5,
+                        help="timed builds of each kind per size; the median is kept (default 5)")
+    parser.add_argument("--feed-episodes", type=int, default=5000,
+                        help="episodes in the feed-only timing (default 5000)")
+    parser.add_argument("--write", metavar="PATH",
+                        help="also write the results as a page of the site, e.g. docs/performance.md")
     parser.add_argument("--profile", type=int, metavar="N", help="instead, profile one in-process rebuild at size N")
     args = parser.parse_args()
     mp3s = voices()

@@ -85,7 +85,8 @@ def helix(draw: ImageDraw.ImageDraw, x0: float, x1: float, mid: float, amp: floa
             stroke(t0, t1, phase, colour)
 
 
-def centred(draw: ImageDraw.ImageDraw, text: str, y: float, face: ImageFont.FreeTypeFont | ImageFont.ImageFont, fill, width: int) -> None:
+def centred(draw: ImageDraw.ImageDraw, text: str, y: float, face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
+            fill, width: int) -> None:
     left, top, right, _bottom = draw.textbbox((0, 0), text, font=face)
     draw.text(((width - (right - left)) / 2 - left, y - top), text, font=face, fill=fill)
 

@@ -40,21 +40,24 @@ def content_files(folder: str, root: str) -> tuple[list[str], list[Problem]]:
                                                     f"move it to {top}/{slug}.md"))
                 continue
             if ext != ".md":
-                problems.append(Problem(rel, 0, "", f"ends in '{ext}'; the site reads only '.md': rename it to {top}/{slug}.md"))
+                problems.append(Problem(rel, 0, "", f"ends in '{ext}'; the site reads only '.md': "
+                                                    f"rename it to {top}/{slug}.md"))
                 continue
             if os.path.islink(path) and not inside(os.path.realpath(path), real_root):
-                problems.append(Problem(rel, 0, "", "is a link to a file outside the project; content must be a real file here"))
+                problems.append(Problem(rel, 0, "", "is a link to a file outside the project; "
+                                                    "content must be a real file here"))
                 continue
             if not os.path.isfile(path):
                 continue
             if not SLUG_RE.match(stem):
                 shown = f"'{name}'" if name.isprintable() else repr(name)
-                problems.append(Problem(rel, 0, "", f"file name {shown} should be lowercase letters, digits and hyphens, "
-                                                    f"e.g. '{slug}.md'"))
+                problems.append(Problem(rel, 0, "", f"file name {shown} should be lowercase letters, digits and "
+                                                    f"hyphens, e.g. '{slug}.md'"))
                 continue
             if stem in RESERVED_SLUGS:
                 problems.append(Problem(rel, 0, "", f"'{stem}' is the name of an address the site uses itself; "
-                                                    f"choose a name that says what the page is about, e.g. '{stem}-2009.md'"))
+                                                    "choose a name that says what the page is about, "
+                                                    f"e.g. '{stem}-2009.md'"))
                 continue
             files.append(path)
     return files, problems

@@ -27,7 +27,8 @@ def episode_item(episode: Episode, catalogue: Catalogue, here: str) -> str:
     if m.type != "full":
         bits.append(m.type.capitalize())
     return (
-        f'<li class="cln-card" data-kind="episode"><h2 class="cln-card__title"><a href="{escape(rel(here, episode.url))}">{escape(m.title)}</a></h2>'
+        f'<li class="cln-card" data-kind="episode"><h2 class="cln-card__title">'
+        f'<a href="{escape(rel(here, episode.url))}">{escape(m.title)}</a></h2>'
         f'<p class="cln-card__meta">{" · ".join(bits)}</p><p class="cln-card__summary">{escape(m.summary)}</p></li>'
     )
 
@@ -44,8 +45,9 @@ def markers(catalogue: Catalogue, here: str, feed_url: str, case_feed_url: str,
     """
     tx = catalogue.taxonomy
     makers = {
-        "latest-case-studies": lambda: record_list(catalogue.case_studies[:5], tx, here, "No case studies yet.", level=3)
-        + f'<p><a href="{escape(rel(here, "case-studies/"))}">All case studies</a></p>',
+        "latest-case-studies": lambda: (
+            record_list(catalogue.case_studies[:5], tx, here, "No case studies yet.", level=3)
+            + f'<p><a href="{escape(rel(here, "case-studies/"))}">All case studies</a></p>'),
         "all-case-studies": lambda: record_list(catalogue.case_studies, tx, here, "No case studies yet."),
         "topics": lambda: '<ul class="cln-pathways">' + "".join(
             f'<li><a href="{escape(rel(here, f"topics/{t.slug}/"))}">{escape(t.name)}</a> '

@@ -116,11 +116,13 @@ def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:
     for term in catalogue.taxonomy.terms[kind]:
         n = len(catalogue.with_term(kind, term.slug))
         rows.append(
-            f'<li class="cln-term"><a class="cln-term__name" href="{escape(rel(here, f"{kind}/{term.slug}/"))}">{escape(term.name)}</a>'
+            f'<li class="cln-term"><a class="cln-term__name" href="{escape(rel(here, f"{kind}/{term.slug}/"))}">'
+            f'{escape(term.name)}</a>'
             f' <span class="cln-term__count" aria-label="{n} {"item" if n == 1 else "items"}">{n}</span>'
             f'<p class="cln-term__description">{escape(term.description)}</p></li>'
         )
-    body = f"<h1>{escape(title)}</h1>\n\n<p class=\"cln-lead\">{escape(intro)}</p>\n\n<ul class=\"cln-terms\">{''.join(rows)}</ul>\n"
+    body = (f"<h1>{escape(title)}</h1>\n\n<p class=\"cln-lead\">{escape(intro)}</p>\n\n"
+            f"<ul class=\"cln-terms\">{''.join(rows)}</ul>\n")
     every = catalogue.case_studies + (catalogue.episodes if kind == "topics" else [])
     return GeneratedPage(f"{kind}/index.md", title, intro, body, newest_change(every))
 

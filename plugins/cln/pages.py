@@ -31,7 +31,8 @@ def _links(catalogue: Catalogue, kind: str, slugs: list[str], here: str) -> str:
 
 def _author(author) -> str:
     extra = ", ".join(escape(x) for x in (author.role, author.organisation) if x)
-    return f'<li><span class="cln-author__name">{escape(author.name)}</span>' + (f", {extra}" if extra else "") + "</li>"
+    return (f'<li><span class="cln-author__name">{escape(author.name)}</span>'
+            + (f", {extra}" if extra else "") + "</li>")
 
 
 def case_study_header(cs: CaseStudy, catalogue: Catalogue) -> str:
@@ -90,7 +91,8 @@ def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: 
            f'<a href="#transcript">Read the transcript</a> · '
            f'<a href="{escape(transcript_url)}">Transcript file</a></p></figure>']
     if m.guests:
-        guests = "".join(f"<li>{escape(g.name)}" + (f", {escape(g.role)}" if g.role else "") + "</li>" for g in m.guests)
+        guests = "".join(f"<li>{escape(g.name)}" + (f", {escape(g.role)}" if g.role else "") + "</li>"
+                         for g in m.guests)
         out.append(f'<h2 id="guests">Guests</h2><ul class="cln-guests">{guests}</ul>')
     if m.topics:
         out.append(f'<p class="cln-topics">Topics: {_links(catalogue, "topics", m.topics, here)}</p>')
@@ -109,11 +111,12 @@ def transcript_section(media: EpisodeMedia) -> str:
     """The transcript as readable text, each speaker's turn a paragraph, with its time."""
     paras = []
     for cue in media.cues:
-        stamp = (f'<a class="cln-seek cln-transcript__time" href="#t={int(cue.start)}" data-cln-seek="{int(cue.start)}">'
-                 f"{format_clock(cue.start)}</a> ") if cue.start >= 0 else ""
+        stamp = (f'<a class="cln-seek cln-transcript__time" href="#t={int(cue.start)}" '
+                 f'data-cln-seek="{int(cue.start)}">{format_clock(cue.start)}</a> ') if cue.start >= 0 else ""
         who = f'<strong class="cln-transcript__speaker">{escape(cue.speaker)}:</strong> ' if cue.speaker else ""
         paras.append(f"<p>{stamp}{who}{escape(cue.text)}</p>")
-    return f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>{"".join(paras)}</section>'
+    return (f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>'
+            f'{"".join(paras)}</section>')
 
 
 
@@ -146,13 +149,15 @@ def episode_search_head(ep: Episode, catalogue: Catalogue) -> str:
     m = ep.meta
     words = [", ".join(g.name + (f", {g.role}" if g.role else "") for g in m.guests),
              _names(catalogue, "topics", m.topics), "; ".join(c.title for c in m.chapters)]
-    return (f"<h1>{escape(m.title)}</h1>\n<p>{escape(m.summary)}</p>\n<p>{escape('. '.join(w for w in words if w))}</p>\n"
+    return (f"<h1>{escape(m.title)}</h1>\n<p>{escape(m.summary)}</p>\n"
+            f"<p>{escape('. '.join(w for w in words if w))}</p>\n"
             '<h2 id="show-notes">Show notes</h2>')
 
 
 def transcript_search(media: EpisodeMedia) -> str:
     """The transcript's words, a paragraph per turn, for the search index."""
-    paras = "".join(f"<p>{escape(cue.speaker + ': ' if cue.speaker else '')}{escape(cue.text)}</p>" for cue in media.cues)
+    paras = "".join(f"<p>{escape(cue.speaker + ': ' if cue.speaker else '')}{escape(cue.text)}</p>"
+                    for cue in media.cues)
     return f'<h2 id="transcript">Transcript</h2>{paras}'
 
 

@@ -115,7 +115,8 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 cls = _LinkedFile if os.path.realpath(item.path).startswith(cache) else File
                 files.append(cls.generated(config, item.src_uri, abs_src_path=item.path))
         for asset in ASSETS:
-            files.append(File.generated(config, asset, abs_src_path=os.path.join(HERE, "assets", os.path.basename(asset))))
+            source = os.path.join(HERE, "assets", os.path.basename(asset))
+            files.append(File.generated(config, asset, abs_src_path=source))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -300,7 +301,8 @@ def _front(meta: dict) -> str:
 
 
 def _serve_folder(site_dir: str) -> bool:
-    """Whether ``site_dir`` is the temporary folder `mkdocs serve` or `properdocs serve` made (with --clean they say "build")."""
+    """Whether ``site_dir`` is the temporary folder `mkdocs serve` or `properdocs serve` made
+    (with --clean they say "build")."""
     path = os.path.abspath(site_dir)
     in_temp = os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
     return in_temp and os.path.basename(path).startswith(("mkdocs_", "properdocs_"))

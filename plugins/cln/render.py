@@ -102,7 +102,8 @@ def check_cost(body: str) -> None:
         unmatched = _unmatched_brackets(body[start:end])
         if unmatched > MAX_UNMATCHED_BRACKETS:
             raise RenderError(f"has {unmatched} '[' without a matching ']' in one paragraph (at most "
-                              f"{MAX_UNMATCHED_BRACKETS}); remove them or write them as \\[", body.count("\n", 0, start))
+                              f"{MAX_UNMATCHED_BRACKETS}); remove them or write them as \\[",
+                              body.count("\n", 0, start))
         start = m.end() if m else end
     open_tags = _OPEN_TAG.findall(body)
     if len(open_tags) > MAX_OPEN_TAGS:

@@ -64,12 +64,14 @@ def check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Proble
             strings = [v for v in value if isinstance(v, str)]
             dupes = sorted({v for v in strings if strings.count(v) > 1})
             if dupes:
-                problems.append(Problem(path, source.line_of((name,)), name, f"lists '{dupes[0]}' twice; list each once"))
+                problems.append(Problem(path, source.line_of((name,)), name,
+                                        f"lists '{dupes[0]}' twice; list each once"))
         else:
             items = []
         for loc, label, slug in items:
             if taxonomy.get(taxonomy_kind, slug) is None:
-                problems.append(Problem(path, source.line_of(loc), label, taxonomy.unknown_message(taxonomy_kind, slug)))
+                problems.append(Problem(path, source.line_of(loc), label,
+                                        taxonomy.unknown_message(taxonomy_kind, slug)))
     return problems
 
 
@@ -141,6 +143,6 @@ def check_links(settings: Settings, pages: dict[str, tuple[str, bool]], links: d
                 continue
             why = "a draft, which is not published" if resolved in everything else "not a page or file of the site"
             problems.append(Problem(path, line, "body", f"links to '{href}', which is {why}; correct the link "
-                                                        f"(links between pages are relative, e.g. '../podcast/<name>.md' "
-                                                        "or '<other-case-study>.md')"))
+                                                        "(links between pages are relative, "
+                                                        "e.g. '../podcast/<name>.md' or '<other-case-study>.md')"))
     return problems

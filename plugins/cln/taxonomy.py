@@ -88,17 +88,20 @@ class Taxonomy:
             with open(path, encoding="utf-8") as fh:
                 data = yaml.safe_load(fh)
         except FileNotFoundError:
-            raise ContentError([Problem(name, 0, "", "is missing; the site needs its list of topics and regions")]) from None
+            raise ContentError([Problem(name, 0, "", "is missing; the site needs its list of topics and "
+                                                     "regions")]) from None
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ContentError([Problem(name, 0, "", f"cannot be read: {exc}")]) from exc
         problems: list[Problem] = []
         terms: dict[str, list[Term]] = {}
         if not isinstance(data, dict):
-            raise ContentError([Problem(name, 0, "", "should map topics, regions, professions and competencies to lists")])
+            raise ContentError([Problem(name, 0, "", "should map topics, regions, professions and competencies "
+                                                     "to lists")])
         for kind, _singular in KINDS:
             entries = data.get(kind)
             if not isinstance(entries, list) or not entries:
-                problems.append(Problem(name, 0, kind, f"should be a list of {kind}, each with slug, name and description"))
+                problems.append(Problem(name, 0, kind,
+                                        f"should be a list of {kind}, each with slug, name and description"))
                 continue
             seen: set[str] = set()
             terms[kind] = []
@@ -113,8 +116,8 @@ class Taxonomy:
                     fix = re.sub(r"[^a-z0-9]+", "-", slug.lower()).strip("-")
                     why = (f"'{slug}' is the name of the index page itself" if slug in RESERVED_SLUGS else
                            f"'{slug}' should be lowercase letters, digits and single hyphens")
-                    problems.append(Problem(name, 0, f"{kind}[{i}].slug",
-                                            f"{why}; use e.g. '{fix if fix and fix not in RESERVED_SLUGS else 'my-' + kind[:-1]}'"))
+                    example = fix if fix and fix not in RESERVED_SLUGS else "my-" + kind[:-1]
+                    problems.append(Problem(name, 0, f"{kind}[{i}].slug", f"{why}; use e.g. '{example}'"))
                     continue
                 if slug in seen:
                     problems.append(Problem(name, 0, f"{kind}[{i}]", f"slug '{slug}' is listed twice"))

@@ -179,15 +179,16 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
                                            "add a line with just three hyphens ---, then the text")]
     post_fm, body = parts
     if len(post_fm.encode()) > MAX_FRONT_MATTER_BYTES:
-        return None, [Problem(path, 1, "", f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB; it should be a few lines")]
+        return None, [Problem(path, 1, "", f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB; "
+                                           "it should be a few lines")]
     try:
         node, data = _load(post_fm)
     except yaml.MarkedYAMLError as exc:
         mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
-        return None, [Problem(path, line, "", f"front matter is not valid YAML: {what}"
-                                              " (check indentation, colons, and quotes around text containing ': ' or '#')")]
+        return None, [Problem(path, line, "", f"front matter is not valid YAML: {what} (check indentation, "
+                                              "colons, and quotes around text containing ': ' or '#')")]
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         return None, [Problem(path, 1, "", "front matter is not valid YAML (check indentation, colons, and quotes "
                                            f"around text containing ': ' or '#'): {exc.__class__.__name__}")]

@@ -41,7 +41,7 @@ values = st.recursive(scalars, lambda inner: st.one_of(
 front_matter = st.dictionaries(st.one_of(st.sampled_from(FIELDS), st.text(max_size=12)), values, max_size=12)
 kinds = st.sampled_from(["case-study", "episode"])
 # CLN_FUZZ_EXAMPLES=5000 for a longer search than the test suite's.
-SETTINGS = settings(max_examples=int(os.environ.get("CLN_FUZZ_EXAMPLES", "300")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("CLN_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @functools.cache
