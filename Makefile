@@ -10,7 +10,7 @@ TEST_LOCK := requirements-test.lock
 # Material prints a notice about its future on every build: editors need only our messages.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test test-fast lock check bench audio art clean system-deps
+.PHONY: build serve test test-fast lint lock check bench audio art clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -51,9 +51,14 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(BIN)/cln check
 
-## test: install everything the tests need, then run them all (both engines compared included)
-test: $(TEST_STAMP) system-deps node_modules/.package-lock.json
+## test: install everything the tests need, lint, then run them all (both engines compared included)
+test: $(TEST_STAMP) system-deps node_modules/.package-lock.json lint
 	$(BIN)/python -m pytest -q
+
+## lint: ruff (style, bugs, complexity) and mypy (types), as configured in pyproject.toml
+lint: $(TEST_STAMP)
+	$(BIN)/ruff check plugins scripts tests
+	$(BIN)/mypy
 
 ## test-fast: the unit tests only: no whole-site builds, no browser
 test-fast: $(TEST_STAMP) system-deps

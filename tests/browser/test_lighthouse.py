@@ -57,7 +57,7 @@ def failing(report: dict, category: str) -> list[str]:
 
 @pytest.mark.parametrize("name", PAGES)
 def test_lighthouse_scores(base_url, name):
-    for attempt in range(3):
+    for _attempt in range(3):
         report = lighthouse(base_url + PAGES[name])
         scores = {k: round(v["score"] * 100) for k, v in report["categories"].items()}
         for category in ("accessibility", "best-practices", "seo"):

@@ -35,7 +35,7 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     # Every field is present, each with a comment saying what it is.
     for field in ("title", "summary", "date", "updated", "region", "topics", "professions", "competencies",
                   "authors", "outcomes", "contact", "draft"):
-        line = next(l for l in text.splitlines() if re.match(rf"#? ?{field}:", l))
+        line = next(x for x in text.splitlines() if re.match(rf"#? ?{field}:", x))
         assert "#" in line.split(":", 1)[1] or line.startswith("#"), line
     # As written it is a valid draft; drafts stay out of the built site.
     assert cln(root, "check").returncode == 0
@@ -141,7 +141,7 @@ def test_check_reports_every_problem_with_its_line_in_text_github_and_json(proje
     gh = cln(root, "check", "--format", "github")
     assert gh.returncode == 1
     assert "::error file=case_studies/falls.md,line=5,title=region::'north wset' is not a region slug" in gh.stdout
-    assert all(l.startswith("::error file=case_studies/") for l in gh.stdout.splitlines())
+    assert all(x.startswith("::error file=case_studies/") for x in gh.stdout.splitlines())
 
     js = cln(root, "check", "--format", "json")
     assert js.returncode == 1

@@ -7,7 +7,7 @@ import shutil
 import feedparser
 import pytest
 
-from conftest import MKDOCS_YML, episode, run_build
+from conftest import episode, run_build
 
 pytestmark = pytest.mark.slow
 GUID = "00000000-0000-4000-8000-000000000001"
@@ -81,7 +81,7 @@ def test_changing_a_published_guid_fails_until_the_lock_line_is_deleted(publishe
     assert (root / "site/podcast/ep/index.html").read_bytes() == page_before  # last good site kept
 
     lock = root / "podcasts/guids.lock"
-    lock.write_text("".join(l for l in lock.read_text().splitlines(keepends=True) if GUID not in l))
+    lock.write_text("".join(x for x in lock.read_text().splitlines(keepends=True) if GUID not in x))
     built = run_build(root)  # the change is now explicit, and reviewable in the pull request
     assert built.returncode == 0, built.output
     assert feed_guids(built) == [new]

@@ -87,7 +87,7 @@ def test_two_builds_at_once_both_succeed_one_after_the_other(project):
         heads = [until_waiting(proc) for proc in (first, second)]
     finally:
         held.release()
-    outputs = [head + proc.communicate(timeout=120)[0] for head, proc in zip(heads, (first, second))]
+    outputs = [head + proc.communicate(timeout=120)[0] for head, proc in zip(heads, (first, second), strict=False)]
     assert [first.returncode, second.returncode] == [0, 0], outputs
     assert all(WAITING in out for out in outputs), outputs
     assert sum(out.count("Published the new site") for out in outputs) == 2, outputs

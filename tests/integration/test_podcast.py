@@ -68,7 +68,8 @@ def test_feed_is_complete_exact_and_read_by_podcast_apps(build, two_episodes, mp
     # Every tag the issue names, checked with lxml.
     root = etree.fromstring(raw)
     channel = root.find("channel")
-    one = lambda el, path: el.find(path, NS)
+    def one(el, path):
+        return el.find(path, NS)
     assert one(channel, "atom:link[@rel='self']").get("href") == "https://cln.example.org/podcast/feed.xml"
     assert one(channel, "link").text == "https://cln.example.org/podcast/"
     assert one(channel, "image/link").text == "https://cln.example.org/podcast/"

@@ -85,8 +85,9 @@ def test_front_matter_without_its_closing_line_is_a_message_not_a_traceback():
 
 @pytest.mark.parametrize("guid", ["has space", "tab\there", "nul\x00", "é-accent"])
 def test_a_guid_with_spaces_or_control_characters_is_refused(guid):
-    from cln.content import MODELS
     from pydantic import ValidationError
+
+    from cln.content import MODELS
     with pytest.raises(ValidationError, match="no spaces or control characters"):
         MODELS["episode"].model_validate({"title": "t", "summary": "s", "date": "2009-01-01", "guid": guid,
                                           "audio": "a.mp3", "transcript": "t.vtt"})

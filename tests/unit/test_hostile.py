@@ -11,9 +11,9 @@ import time
 
 import feedparser
 import yaml
-from lxml import etree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from cln.catalogue import Catalogue
 from cln.content import parse
@@ -94,9 +94,9 @@ def test_any_text_as_front_matter(body, kind):
 
 def test_alias_bomb_is_refused_at_once():
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
-    for prev, name in zip("abcdefgh", "bcdefghi"):
+    for prev, name in zip("abcdefgh", "bcdefghi", strict=False):
         lines.append(f"{name}: &{name} [{','.join(['*' + prev] * 9)}]")
-    record, problems = parse_timed(("---\n" + "\n".join(lines) + "\n---\n").encode(), "case-study")
+    _record, problems = parse_timed(("---\n" + "\n".join(lines) + "\n---\n").encode(), "case-study")
     assert "aliases (*name) are not allowed" in str(problems[0])
 
 
@@ -134,7 +134,7 @@ def test_every_accepted_value_shows_as_text_in_pages_and_feed(title, summary, au
     raw = raw.replace("summary: GPs and consultants worked with local leads for three months.",
                       "summary: " + yaml.safe_dump(summary, allow_unicode=True, width=10_000).strip().removesuffix("...").strip())
     raw = raw.replace("name: Dr Jane Example", "name: " + yaml.safe_dump(author, allow_unicode=True, width=10_000).strip().removesuffix("...").strip())
-    record, problems = parse_timed(raw.encode(), "case-study")
+    record, _problems = parse_timed(raw.encode(), "case-study")
     if record is None:
         return  # refused with a message: nothing to escape
     catalogue = Catalogue(taxonomy=TAXONOMY, case_studies=[record], episodes=[])

@@ -15,20 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from mutagen.apev2 import APEv2, APENoHeaderError
+from mutagen.apev2 import APENoHeaderError, APEv2
 from mutagen.id3 import COMM, ID3, PRIV, TIT2, TXXX
 from mutagen.mp3 import MP3
 from mutagen.mp4 import MP4
 from PIL import Image, PngImagePlugin
 
 from cln import images, rules, served, tagging
-from cln.plan import plan_site
-from cln.settings import ShowSettings, SiteSettings
-from cln.urls import hashed_name
 from cln.audio import CHECKS_VERSION, AudioError, AudioProbe, _last_frame_complete, mp3_audio_span
 from cln.catalogue import Settings, load_catalogue
 from cln.errors import ContentError
 from cln.feeds.podcast import podcast_feed
+from cln.plan import plan_site
+from cln.settings import ShowSettings, SiteSettings
+from cln.urls import hashed_name
 from conftest import DOCS, REPO, VTT, episode
 
 SECRET = b"SECRET-WARD-7"  # stands for anything an editor's tools left in a file

@@ -341,7 +341,7 @@ def hidden_nhs_numbers(draw) -> tuple[str, str]:
             seps[at] = sep + draw(st.sampled_from(["\n", " \n", "\r\n"]))
     if len(groups) == 3 and groups[0] == number[:3] and draw(st.booleans()):
         seps[1] = draw(st.sampled_from(SEPARATORS))  # 3-3-4 with two separators
-    written = groups[0] + "".join(s + g for s, g in zip(seps, groups[1:]))
+    written = groups[0] + "".join(s + g for s, g in zip(seps, groups[1:], strict=False))
     before = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=8)))
     after = " ".join(draw(st.lists(st.sampled_from(WORDS), max_size=8)))
     cue = draw(st.sampled_from(["", "NHS number ", "NHS no: ", "number ", "(", "ref. "]))
@@ -369,7 +369,7 @@ def marked_up_sources(draw) -> tuple[list[str], str, int]:
     written = groups[0] + joins[0] + groups[1] + joins[1] + groups[2]
     before = draw(st.lists(st.sampled_from(WORDS), max_size=4))
     lead = draw(st.lists(st.sampled_from(["# Notes", "", "Some text here.", "<p>Para</p>"]), max_size=4))
-    source = "\n".join(lead + [" ".join(before + ["NHS", written, "seen."])])
+    source = "\n".join([*lead, " ".join([*before, "NHS", written, "seen."])])
     return source.split("\n"), number, len(lead)
 
 

@@ -112,11 +112,10 @@ def test_fallback_puts_the_old_site_back_if_the_new_one_cannot_go_in(tmp_path, m
 
 def test_signals_are_held_back_during_the_swap_and_delivered_after(tmp_path):
     reached = False
-    with pytest.raises(KeyboardInterrupt):
-        with publish._signals_held():
-            os.kill(os.getpid(), signal.SIGINT)
-            time.sleep(0.05)
-            reached = True  # not stopped half way
+    with pytest.raises(KeyboardInterrupt), publish._signals_held():
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.05)
+        reached = True  # not stopped half way
     assert reached
 
 
@@ -127,12 +126,11 @@ def test_signals_are_held_back_even_when_another_thread_is_running(tmp_path):
     helper.start()
     reached = False
     try:
-        with pytest.raises(KeyboardInterrupt):
-            with publish._signals_held():
-                for _ in range(20):
-                    os.kill(os.getpid(), signal.SIGINT)
-                time.sleep(0.05)
-                reached = True
+        with pytest.raises(KeyboardInterrupt), publish._signals_held():
+            for _ in range(20):
+                os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            reached = True
     finally:
         stop.set()
     assert reached

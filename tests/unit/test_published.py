@@ -46,7 +46,7 @@ BODY_LINE = FRONT.count("\n") + 1  # the file line of the body's first line
 
 
 def nhs_number(nine: str) -> str | None:
-    total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1)))
+    total = sum(int(d) * w for d, w in zip(nine, range(10, 1, -1), strict=False))
     check_digit = (11 - total % 11) % 11
     if check_digit == 10 or len(set(nine)) == 1:
         return None
