@@ -111,7 +111,7 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         if item:
             media[episode.slug] = item
     problems += check_unique(records["episode"])
-    problems += rules.check_docs(settings, allowed)
+    problems += rules.check_docs(settings, allowed, pages, links)
     if records["episode"] and settings.show_art:
         problems += rules.check_show_art(settings)
     problems += rules.check_links(settings, pages, links, taxonomy)

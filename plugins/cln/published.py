@@ -196,5 +196,4 @@ def check_page(path: str, text: str, emails: tuple[str, ...], markdown: render.M
     body_line = 1 + (text.count("\n") - body.count("\n") if parts is not None else 0)
     source = Source(path, {}, body, body_line, text, {})
     out = check_file(path, source, emails, markdown)
-    out.links = []  # MkDocs checks the links of its own pages
     return out

@@ -90,8 +90,11 @@ def check_show_art(settings: Settings) -> list[Problem]:
     return []
 
 
-def check_docs(settings: Settings, allowed: list[Allowed]) -> list[Problem]:
-    """The hand-written pages get the content files' checks: they are published the same way."""
+def check_docs(settings: Settings, allowed: list[Allowed], pages: dict[str, tuple[str, bool]],
+               links: dict[str, list[tuple[int, str]]]) -> list[Problem]:
+    """The hand-written pages get the content files' checks: they are published the same way.
+
+    Their pages and links are added to ``pages`` and ``links`` for :func:`check_links`."""
     docs = os.path.join(settings.root, settings.docs_dir)
     problems: list[Problem] = []
     for here, dirs, names in os.walk(docs):
@@ -106,6 +109,8 @@ def check_docs(settings: Settings, allowed: list[Allowed]) -> list[Problem]:
                 problems.append(Problem(rel, 0, "", "cannot be read as UTF-8 text; save it as UTF-8"))
                 continue
             found = published.check_page(rel, text, settings.network_emails, settings.markdown)
+            pages[rel] = (os.path.relpath(path, docs).replace(os.sep, "/"), False)
+            links[rel] = found.links
             problems += found.problems
             allowed += [Allowed(*a) for a in found.allowed]
     return problems
@@ -128,6 +133,8 @@ def check_links(settings: Settings, pages: dict[str, tuple[str, bool]], links: d
     for kind in ("topics", "regions", "professions", "competencies"):
         known.add(f"{kind}/index.md")
         known.update(f"{kind}/{slug}.md" for slug in taxonomy.slugs(kind))
+    for kind in ("topics", "regions"):  # each with its feed
+        known.update(f"{kind}/{slug}/feed.xml" for slug in taxonomy.slugs(kind))
     published = known | {uri for uri, draft in pages.values() if not draft}
     everything = known | {uri for uri, _ in pages.values()}
     problems = []

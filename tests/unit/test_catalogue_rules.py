@@ -136,3 +136,11 @@ def test_the_show_cover_is_checked_as_the_build_checks_it(project, podcast_files
         load_catalogue(Settings(root=str(root), show_art="art/show-cover.png"))
     (problem,) = caught.value.problems
     assert problem.field == "plugins.cln.podcast.image" and "square" in problem.message
+
+
+def test_a_broken_link_in_a_hand_written_page_is_found_as_the_strict_build_finds_it(project):
+    found = problems(project, {"case_studies/good.md": GOOD,
+                               "docs/about.md": "# About\n\nSee [the case studies](case-studies/index.md).\n\n"
+                                                "And [the old page](missing.md).\n"})
+    (problem,) = found
+    assert (problem.path, problem.line) == ("docs/about.md", 5) and "links to 'missing.md'" in problem.message
