@@ -167,6 +167,8 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
         file_allowed = [Allowed(*a) for a in found.allowed]
         links[rel] = found.links
         problems += rules.check_terms(rel, kind, source, taxonomy)
+        if isinstance(record, CaseStudy):
+            problems += rules.check_evidence(rel, source, record.meta)
         if isinstance(source.data, dict) and source.data.get("draft") is not True:  # in the same run as the rest
             problems += rules.check_placeholders(rel, source)
     allowed += file_allowed

@@ -191,11 +191,16 @@ authors:  # required: at least one
   - name: Your Name  # required
     role: Your role  # optional
     organisation: Your organisation  # optional
-outcomes:  # optional: measured results, shown as a table
+evidence: reported  # measured (figures from named records), reported (your own account) or illustrative (invented)
+key_points:  # optional: at most five short sentences, shown at the top
+  - Write one or two sentences here.
+outcomes:  # optional: results, shown prominently
   - measure: What you measured  # required in each outcome
     before: "value before"  # required
     after: "value after"  # required
     period: three months  # optional
+    source: Where the figures come from  # optional; required when evidence is measured
+    sample: How many, e.g. 212 referrals  # optional: the denominator
 # contact: {NETWORK_EMAIL}  # optional: an address of the network, never a patient's
 draft: true  # true while you write: shown by make serve only; remove or set false to publish
 ---

@@ -183,6 +183,18 @@ class Outcome(Strict):
     before: Short = Field(description="The value before the change")
     after: Short = Field(description="The value after the change")
     period: Short | None = Field(None, description="Over what time, e.g. three months")
+    source: Short | None = Field(None, description="Where the figure comes from, e.g. theatre system, Jan to Jun 2009; "
+                                                   "required when evidence is measured")
+    sample: Short | None = Field(None, description="The denominator, e.g. 212 referrals")
+
+
+KeyPoint = Annotated[str, BeforeValidator(_clean_text), Field(min_length=1, max_length=200)]
+EVIDENCE_LEVELS = {
+    # The contract's words: what each level means, said beside the outcomes on every case study.
+    "measured": "Figures from the records named under each outcome.",
+    "reported": "The authors' own account of what changed.",
+    "illustrative": "Invented to show the format: not a real service, people or results.",
+}
 
 
 class CaseStudyMeta(Strict):
@@ -197,7 +209,12 @@ class CaseStudyMeta(Strict):
     professions: list[Slug] = Field(default_factory=list, description="Profession slugs")
     competencies: list[Slug] = Field(default_factory=list, description="Competency slugs")
     authors: list[Author] = Field(min_length=1, description="At least one author")
-    outcomes: list[Outcome] = Field(default_factory=list, description="Measured results")
+    evidence: Literal["measured", "reported", "illustrative"] = Field(
+        "reported", description="measured (figures from named records), reported (the authors' own account) or "
+                                "illustrative (invented to show the format)")
+    key_points: list[KeyPoint] = Field(default_factory=list, max_length=5,
+                                       description="At most five short sentences, shown at the top")
+    outcomes: list[Outcome] = Field(default_factory=list, description="Results, each with where its figures come from")
     contact: Short | None = Field(None, description="An address of the network, never a patient's")
     draft: bool = Field(False, description="true: shown by make serve only, never published")
 

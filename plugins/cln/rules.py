@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 
 from . import published
-from .content import field_name
+from .content import CaseStudyMeta, field_name
 from .errors import Allowed, Problem
 from .settings import Settings
 from .taxonomy import Taxonomy
+from .yamlsource import Source
 
 # The example values that `cln new` writes into a new file: fine in a draft, never published.
-PLACEHOLDERS = frozenset({
+PLACEHOLDERS = frozenset({"Where the figures come from", "How many, e.g. 212 referrals",
     "Write one or two sentences here.", "Your Name", "Your role", "Your organisation",
     "What you measured", "value before", "value after", "Guest Name", "Their role",
 })
@@ -42,6 +43,16 @@ def check_placeholders(path: str, source) -> list[Problem]:
         problems.append(Problem(path, line, "body", "still has the example show notes from `cln new`; "
                                                     "write your own, or keep 'draft: true' until it is ready"))
     return problems
+
+
+def check_evidence(path: str, source: Source, meta: CaseStudyMeta) -> list[Problem]:
+    """A case study whose evidence is ``measured`` names the source of every outcome."""
+    if meta.evidence != "measured":
+        return []
+    return [Problem(path, source.line_of(("outcomes", i)), f"outcomes[{i}].source",
+                    "is required when evidence is measured: name the records the figures come from, "
+                    "e.g. 'source: theatre system, Jan to Jun 2009', or set 'evidence: reported'")
+            for i, outcome in enumerate(meta.outcomes) if not outcome.source]
 
 
 def check_terms(path: str, kind: str, source, taxonomy: Taxonomy) -> list[Problem]:

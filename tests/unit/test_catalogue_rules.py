@@ -144,3 +144,12 @@ def test_a_broken_link_in_a_hand_written_page_is_found_as_the_strict_build_finds
                                                 "And [the old page](missing.md).\n"})
     (problem,) = found
     assert (problem.path, problem.line) == ("docs/about.md", 5) and "links to 'missing.md'" in problem.message
+
+
+def test_measured_evidence_needs_a_source_on_every_outcome(project):
+    text = case_study(extra="evidence: measured\n")  # the sample outcome has no source
+    (problem,) = problems(project, {"case_studies/x.md": text})
+    assert problem.field == "outcomes[0].source" and "is required when evidence is measured" in problem.message
+    assert problem.line == text.split("\n").index("  - measure: National ranking for Choose and Book") + 1
+    with_source = text.replace("    period: three months\n", "    period: three months\n    source: national rankings\n")
+    assert problems(project, {"case_studies/x.md": with_source}) == []

@@ -182,3 +182,23 @@ def test_episode_type_and_numbers():
 def test_control_characters_are_refused():
     (msg,) = problems(case_study(title='"Bell \\x07 title"'))
     assert "title: contains control characters" in msg
+
+
+def test_evidence_defaults_to_reported_and_takes_the_contracts_three_levels():
+    from cln.content import MODELS
+    base = {"title": "t", "summary": "s", "date": "2009-01-01", "region": "london", "topics": ["planned-care"],
+            "authors": [{"name": "a"}]}
+    assert MODELS["case-study"].model_validate(base).evidence == "reported"
+    for level in ("measured", "reported", "illustrative"):
+        assert MODELS["case-study"].model_validate({**base, "evidence": level}).evidence == level
+    (msg,) = problems(case_study(extra="evidence: anecdotal\n"))
+    assert ": evidence: is 'anecdotal'; allowed: 'measured', 'reported' or 'illustrative'" in msg
+
+
+def test_key_points_hold_at_most_five_short_sentences():
+    five = "key_points:\n" + "".join(f"  - Point {i}.\n" for i in range(5))
+    assert problems(case_study(extra=five)) == []
+    (msg,) = problems(case_study(extra=five + "  - Point 5.\n"))
+    assert ": key_points: has 6 entries; at most 5 are allowed" in msg
+    (msg,) = problems(case_study(extra="key_points:\n  - " + "x" * 201 + "\n"))
+    assert "key_points[0]: is 201 characters long; the limit is 200" in msg
