@@ -306,6 +306,17 @@ class Record:
         """The day it last changed, YYYY-MM-DD (for the sitemap and the indexes)."""
         return self.modified.date().isoformat()
 
+    @property
+    def illustrative(self) -> bool:
+        """Whether its people, places or figures are invented to show the format."""
+        return False
+
+    @property
+    def plain_summary(self) -> str:
+        """The summary as feeds and listings give it: an illustrative piece says so first."""
+        summary: str = self.meta.summary
+        return f"Illustrative example: {summary}" if self.illustrative else summary
+
 
 @dataclass(frozen=True)
 class CaseStudy(Record):
@@ -314,6 +325,10 @@ class CaseStudy(Record):
     meta: CaseStudyMeta
     kind: ClassVar[str] = "case-study"
     folder: ClassVar[str] = "case-studies"
+
+    @property
+    def illustrative(self) -> bool:
+        return self.meta.evidence == "illustrative"
 
     @property
     def published(self) -> dt.datetime:

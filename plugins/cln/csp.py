@@ -1,4 +1,5 @@
-"""A Content-Security-Policy for every page: scripts only from the site itself.
+"""A Content-Security-Policy for every page: scripts only from the site itself (and its search's
+WebAssembly, which Pagefind compiles in the browser).
 
 The policy goes into each page's ``<head>`` as a ``<meta http-equiv>`` (GitHub Pages cannot
 send headers). Inline event handlers and inline scripts are refused by the browser; the few
@@ -36,7 +37,9 @@ def policy(page: str, media_base_url: str = "") -> str:
     if media_base_url:
         parts = urlsplit(media_base_url)
         media = f" {parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
-    scripts = " ".join(["'self'", *script_hashes(page)])
+    # 'wasm-unsafe-eval' lets the site's own search (Pagefind, loaded from 'self') compile its
+    # WebAssembly; it allows no eval() of JavaScript and no script from anywhere else.
+    scripts = " ".join(["'self'", "'wasm-unsafe-eval'", *script_hashes(page)])
     return ("default-src 'self'; "
             f"script-src {scripts}; "
             "style-src 'self' 'unsafe-inline'; "

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from .catalogue import Catalogue
 from .content import CaseStudy, Record
+from .feeds.terms import FEED_KINDS, feed_uri
 from .safehtml import escape, time_tag
-from .taxonomy import KINDS, Taxonomy
+from .taxonomy import KINDS, SINGULAR, Taxonomy
 from .urls import rel
 
 KIND_TITLES = {
@@ -52,7 +54,8 @@ def record_item(record: Record, taxonomy: Taxonomy, here: str, level: int = 2) -
     else:
         label = "Podcast episode"
         kind = "Episode"
-    meta = " · ".join(x for x in (time_tag(record.published), label) if x)
+    flag = '<span class="cln-flag">Illustrative example</span>' if record.illustrative else ""
+    meta = " · ".join(x for x in (time_tag(record.published), label, flag) if x)
     return (
         f'<li class="cln-card" data-kind="{escape(kind.lower())}">'
         f'<h{level} class="cln-card__title"><a href="{escape(rel(here, record.url))}">{escape(m.title)}</a></h{level}>'
@@ -100,12 +103,25 @@ def term_page(catalogue: Catalogue, kind: str, slug: str, memos: dict | None = N
     body = (
         f"<h1>{escape(term.name)}</h1>\n\n"
         f'<p class="cln-lead">{escape(term.description)}</p>\n'
-        f'<p class="cln-count">{count} · <a href="{escape(rel(here, f"{kind}/"))}">All {plural.lower()}</a></p>\n\n'
+        f'<p class="cln-count">{count} · <a href="{escape(rel(here, f"{kind}/"))}">All {plural.lower()}</a></p>\n'
+        f'{term_actions(kind, slug, here)}\n\n'
         + record_list(records, catalogue.taxonomy, here, f"No {what} yet. Be the first: see how to contribute.",
                       memo=memo)
         + "\n"
     )
     return GeneratedPage(f"{kind}/{slug}.md", term.name, term.description, body, newest_change(records))
+
+
+def term_actions(kind: str, slug: str, here: str) -> str:
+    """A value's page's ways onward: its feed (topics and regions), and Explore with the value as its
+    filter (the contract's parameter: the kind's singular, e.g. ``?topic=planned-care``)."""
+    links = []
+    if kind in FEED_KINDS:
+        links.append(f'<a class="cln-subscribe" href="{escape(rel(here, feed_uri(kind, slug)))}" '
+                     f'type="application/atom+xml">Subscribe to this {SINGULAR[kind]}</a> (Atom feed)')
+    explore = f"{rel(here, 'explore/')}?{urlencode({SINGULAR[kind]: slug})}"
+    links.append(f'<a class="cln-explore" href="{escape(explore)}">Explore these with other filters</a>')
+    return f'<p class="cln-actions">{" · ".join(links)}</p>'
 
 
 def kind_index(catalogue: Catalogue, kind: str) -> GeneratedPage:

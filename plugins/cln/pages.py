@@ -5,7 +5,8 @@ placed around the rendered Markdown body. Everything from content is escaped her
 from __future__ import annotations
 
 from .catalogue import Catalogue, EpisodeMedia
-from .content import CaseStudy, Episode, Record, format_clock
+from .content import EVIDENCE_LEVELS, CaseStudy, CaseStudyMeta, Episode, Record, format_clock
+from .indexes import record_list
 from .plan import Plan
 from .safehtml import escape, time_tag
 from .urls import rel
@@ -52,22 +53,46 @@ def case_study_header(cs: CaseStudy, catalogue: Catalogue) -> str:
     if m.contact:
         rows.append(("Contact", f'<a href="mailto:{escape(m.contact)}">{escape(m.contact)}</a>'
                      if "@" in m.contact else escape(m.contact)))
-    panel = "".join(f"<div><dt>{escape(k)}</dt><dd>{v}</dd></div>" for k, v in rows)
+    if not m.outcomes:  # with outcomes, the evidence is said beside them
+        rows.append(("Evidence", f"{EVIDENCE_NAMES[m.evidence]}: {escape(EVIDENCE_LEVELS[m.evidence])}"))
+    panel = "".join(f"<div><dt data-pagefind-ignore>{escape(k)}</dt><dd>{v}</dd></div>" for k, v in rows)
     out = [DRAFT_BANNER if m.draft else "", f"<h1>{escape(m.title)}</h1>",
-           f'<p class="cln-lead">{escape(m.summary)}</p>',
-           f'<dl class="cln-meta" aria-label="About this case study">{panel}</dl>']
+           ILLUSTRATIVE_BANNER if m.evidence == "illustrative" else "",
+           f'<p class="cln-lead">{escape(m.summary)}</p>']
+    if m.key_points:
+        points = "".join(f"<li>{escape(point)}</li>" for point in m.key_points)
+        out.append(f'<h2 id="key-points">Key points</h2><ul class="cln-key-points">{points}</ul>')
+    out.append(f'<dl class="cln-meta" aria-label="About this case study">{panel}</dl>')
     if m.outcomes:
-        has_period = any(o.period for o in m.outcomes)
-        head = "<tr><th scope=\"col\">Measure</th><th scope=\"col\">Before</th><th scope=\"col\">After</th>" + (
-            "<th scope=\"col\">Period</th>" if has_period else "") + "</tr>"
-        body = "".join(
-            f"<tr><th scope=\"row\">{escape(o.measure)}</th><td>{escape(o.before)}</td><td>{escape(o.after)}</td>"
-            + (f"<td>{escape(o.period or '')}</td>" if has_period else "") + "</tr>"
-            for o in m.outcomes
-        )
-        out.append(f'<div class="cln-outcomes"><table><caption>Measured outcomes</caption>'
-                   f"<thead>{head}</thead><tbody>{body}</tbody></table></div>")
+        out.append(outcomes_table(m))
     return "\n".join(x for x in out if x)
+
+
+EVIDENCE_NAMES = {"measured": "Measured", "reported": "Reported", "illustrative": "Illustrative"}
+OUTCOME_CAPTIONS = {"measured": "Measured outcomes", "reported": "Reported outcomes",
+                    "illustrative": "Illustrative figures"}
+ILLUSTRATIVE_BANNER = ('<p class="cln-illustrative" role="note"><strong>Illustrative example.</strong> '
+                       "The people, places and figures in this case study are invented to show the format; "
+                       "it does not describe a real service.</p>")
+
+
+def outcomes_table(m: CaseStudyMeta) -> str:
+    """The outcomes, headed by what their evidence is, each with its source and sample."""
+    has_period = any(o.period for o in m.outcomes)
+    head = "<tr><th scope=\"col\">Measure</th><th scope=\"col\">Before</th><th scope=\"col\">After</th>" + (
+        "<th scope=\"col\">Period</th>" if has_period else "") + "</tr>"
+    rows = []
+    for o in m.outcomes:
+        notes = "; ".join(f"{label}: {escape(value)}" for label, value in (("Source", o.source), ("Sample", o.sample))
+                          if value)
+        measure = escape(o.measure) + (f'<span class="cln-outcome__source">{notes}</span>' if notes else "")
+        rows.append(f"<tr><th scope=\"row\">{measure}</th><td data-label=\"Before\">{escape(o.before)}</td>"
+                    f"<td data-label=\"After\">{escape(o.after)}</td>"
+                    + (f"<td data-label=\"Period\">{escape(o.period or '')}</td>" if has_period else "") + "</tr>")
+    evidence = (f'<p class="cln-evidence"><strong>Evidence: {EVIDENCE_NAMES[m.evidence]}.</strong> '
+                f"{escape(EVIDENCE_LEVELS[m.evidence])}</p>")
+    return (f'<div class="cln-outcomes cln-outcomes--{m.evidence}">{evidence}<table><caption>'
+            f"{OUTCOME_CAPTIONS[m.evidence]}</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: Catalogue,
@@ -110,55 +135,28 @@ def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: 
 def transcript_section(media: EpisodeMedia) -> str:
     """The transcript as readable text, each speaker's turn a paragraph, with its time."""
     paras = []
+    seen: set[int] = set()
     for cue in media.cues:
-        stamp = (f'<a class="cln-seek cln-transcript__time" href="#t={int(cue.start)}" '
-                 f'data-cln-seek="{int(cue.start)}">{format_clock(cue.start)}</a> ') if cue.start >= 0 else ""
+        second = int(cue.start)
+        stamp = (f'<a class="cln-seek cln-transcript__time" href="#t={second}" '
+                 f'data-cln-seek="{second}">{format_clock(cue.start)}</a> ') if cue.start >= 0 else ""
         who = f'<strong class="cln-transcript__speaker">{escape(cue.speaker)}:</strong> ' if cue.speaker else ""
-        paras.append(f"<p>{stamp}{who}{escape(cue.text)}</p>")
+        # id="t-<seconds>": search links a word to the moment it is said (the first cue of each second).
+        ident = f' id="t-{second}"' if cue.start >= 0 and second not in seen else ""
+        seen.add(second)
+        paras.append(f"<p{ident}>{stamp}{who}{escape(cue.text)}</p>")
     return (f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>'
             f'{"".join(paras)}</section>')
 
 
-
-# Search reads each page's HTML with a parser written in Python, at a cost that grows with the
-# number of tags. So search is given the same words as the page in far fewer tags: one
-# paragraph for the metadata panel, one per speaker's turn in the transcript. Readers get the
-# full markup (the plugin swaps it in once search has read the page).
-
-def _names(catalogue: Catalogue, kind: str, slugs: list[str]) -> str:
-    return ", ".join(catalogue.taxonomy.term(kind, slug).name for slug in slugs)
-
-
-def case_study_search_head(cs: CaseStudy, catalogue: Catalogue) -> str:
-    """The words of the title, summary, metadata panel and outcomes, for the search index."""
-    m = cs.meta
-    words = ["By " + "; ".join(", ".join(x for x in (a.name, a.role, a.organisation) if x) for a in m.authors),
-             _names(catalogue, "regions", [m.region]), _names(catalogue, "topics", m.topics)]
-    if m.professions:
-        words.append(_names(catalogue, "professions", m.professions))
-    if m.competencies:
-        words.append(_names(catalogue, "competencies", m.competencies))
-    if m.contact:
-        words.append(f"Contact {m.contact}")
-    words += [f"{o.measure}: {o.before} to {o.after}" + (f" ({o.period})" if o.period else "") for o in m.outcomes]
-    return f"<h1>{escape(m.title)}</h1>\n<p>{escape(m.summary)}</p>\n<p>{escape('. '.join(words))}</p>"
-
-
-def episode_search_head(ep: Episode, catalogue: Catalogue) -> str:
-    """The words of an episode's title, summary, guests, topics and chapters, for the search index."""
-    m = ep.meta
-    words = [", ".join(g.name + (f", {g.role}" if g.role else "") for g in m.guests),
-             _names(catalogue, "topics", m.topics), "; ".join(c.title for c in m.chapters)]
-    return (f"<h1>{escape(m.title)}</h1>\n<p>{escape(m.summary)}</p>\n"
-            f"<p>{escape('. '.join(w for w in words if w))}</p>\n"
-            '<h2 id="show-notes">Show notes</h2>')
-
-
-def transcript_search(media: EpisodeMedia) -> str:
-    """The transcript's words, a paragraph per turn, for the search index."""
-    paras = "".join(f"<p>{escape(cue.speaker + ': ' if cue.speaker else '')}{escape(cue.text)}</p>"
-                    for cue in media.cues)
-    return f'<h2 id="transcript">Transcript</h2>{paras}'
+def related_section(record: Record, related: list[Record], catalogue: Catalogue) -> str:
+    """The end of a record's page: its related case studies and episodes (related.py), as the
+    index pages list them; nothing when there are none."""
+    if not related:
+        return ""
+    items = record_list(related, catalogue.taxonomy, record.url, "", level=3)
+    return (f'<section class="cln-related" aria-labelledby="related"><h2 id="related">Related case studies and '
+            f'episodes</h2>{items}</section>')
 
 
 def header_html(record: Record, catalogue: Catalogue, plan: Plan) -> str:

@@ -9,13 +9,17 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import indexes
+from . import indexes, related
 from .catalogue import Catalogue
-from .content import CaseStudy, Episode
+from .content import CaseStudy, Episode, Record
 from .feeds.podcast import chapters_json
+from .feeds.terms import term_feeds
 from .served import ServedMedia
 from .settings import SiteSettings
 from .urls import hashed_name, served_uri
+
+EMPTY_SITEMAP = (b'<?xml version="1.0" encoding="UTF-8"?>\n'
+                 b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"></urlset>\n')
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,7 @@ class Plan:
     served_audio: dict[str, str] = field(default_factory=dict)  # slug → path of the file as served
     image_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the episode's own art
     art_uri: str = ""
+    related: dict[str, list[Record]] = field(default_factory=dict)  # src_uri → its related records
 
 
 def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: ServedMedia) -> Plan:
@@ -59,6 +64,12 @@ def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: Serve
         plan.records[f"case-studies/{cs.slug}.md"] = cs
     for page in indexes.all_pages(catalogue):
         plan.generated[page.src_uri] = page
+    feeds = term_feeds(catalogue, site)
+    plan.static += [MadeFile(uri, content) for uri, content in feeds.items()]
+    # The theme reads every <link rel="alternate"> as another language of the site and asks for
+    # the sitemap.xml beside it; an empty one there answers it instead of a 404 on every page.
+    for folder in sorted({uri.rsplit("/", 1)[0] for uri in feeds} | {"case-studies", "podcast"}):
+        plan.static.append(MadeFile(f"{folder}/sitemap.xml", EMPTY_SITEMAP))
     art_uris: dict[str, str] = {}  # source path → address
 
     def art(path: str) -> str:
@@ -88,4 +99,5 @@ def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: Serve
                                     chapters_json(ep, media.audio.duration).encode()))
         if media.image_path:
             plan.image_uri[ep.slug] = art(media.image_path)
+    plan.related = related.related_lists(plan.records.values())
     return plan

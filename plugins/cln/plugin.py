@@ -25,7 +25,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import csp, handpages, indexes, pages, publish, sanitise
+from . import csp, handpages, indexes, pages, publish, sanitise, search
 from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import ClnConfig, show_settings
@@ -33,6 +33,7 @@ from .content import Episode
 from .errors import ContentError, unexpected
 from .feeds.case_studies import case_study_feed
 from .feeds.podcast import podcast_feed
+from .feeds.terms import alternate_links
 from .plan import MadeFile, plan_site
 from .render import MarkdownSettings
 from .safehtml import escape
@@ -43,7 +44,8 @@ HERE = os.path.dirname(__file__)
 GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
 SKIP_DIV = '<div data-md-component="skip">'
 ARTICLE = '<article class="md-content__inner md-typeset">'
-ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js")
+# explore.css and explore.js are linked by the Explore page alone (handpages.explore), not by every page.
+ASSETS = ("assets/cln/cln.css", "assets/cln/cln.js", "assets/cln/explore.css", "assets/cln/explore.js")
 PUBLISHING_COMMANDS = ("build", "gh-deploy")
 log = logging.getLogger("mkdocs.plugins.cln")
 
@@ -66,7 +68,6 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         self.root = os.path.dirname(os.path.abspath(config.config_file_path))
         self._start_publication(config)
         self.notes: dict[str, str] = {}
-        self.swaps: dict[str, tuple[str, str, str, str]] = {}
         cfg = self.config
         self.info = SiteSettings(site_name=config.site_name, site_url=config.site_url or "http://127.0.0.1:8000/",
                                  show=show_settings(cfg.podcast), media_base_url=cfg.media_base_url,
@@ -105,7 +106,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             files.append(File.generated(config, src_uri, content=_front(meta) + record.body))
         for page in self.plan.generated.values():
             files.append(File.generated(config, page.src_uri, content=_front(
-                {"title": escape(page.title), "description": escape(page.description), "search": {"exclude": True}})
+                {"title": escape(page.title), "description": escape(page.description)})
                 + GENERATED))
         cache = os.path.realpath(os.path.join(self.root, self.config.cache_dir)) + os.sep
         for item in self.plan.static:
@@ -142,51 +143,45 @@ class ClnPlugin(BasePlugin[ClnConfig]):
 
     @event_priority(50)
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Put the metadata panel (or player and chapters) above a record's body, the transcript below."""
+        """Put the metadata panel (or player and chapters) above a record's body, the transcript below,
+        and the facets search reads (hidden) in front of every page that search indexes."""
         generated = self.plan.generated.get(page.file.src_uri)
         if generated is not None:
             return generated.html
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
-            return handpages.fill(html, self.catalogue, page.url, config.site_url or "/")
+            html = handpages.fill(html, self.catalogue, page.url, config.site_url or "/")
+            return search.page_facets() + html if search.indexed(page.url) else html
         # What readers get is the allowlist's output, whatever Markdown made of the body; the
         # core has already refused any body from which cleaning would take something away.
         html = sanitise.clean(html)
-        # Search gets the page's words in few tags (see pages.py); on_page_context, after search
-        # has read them, swaps in the full header and transcript.
         head = pages.header_html(record, self.catalogue, self.plan)
         if isinstance(record, Episode):
             self.notes[record.slug] = html
-            media = self.catalogue.media[record.slug]
-            light_head, light_tail = pages.episode_search_head(record, self.catalogue), pages.transcript_search(media)
-            tail = pages.transcript_section(media)
+            tail = pages.transcript_section(self.catalogue.media[record.slug])
         else:
-            light_head, light_tail = pages.case_study_search_head(record, self.catalogue), ""
             tail = ""
-        self.swaps[page.file.src_uri] = (light_head, light_tail, head, tail)
-        return light_head + html + light_tail
+        tail += pages.related_section(record, self.plan.related.get(page.file.src_uri, []), self.catalogue)
+        return search.record_facets(record, self.catalogue) + head + html + tail
 
-    @event_priority(-100)  # after Material's search plugin has read the page
-    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
-        """Give readers the full header and transcript in place of the words search was given."""
-        swap = self.swaps.pop(page.file.src_uri, None)
-        if swap is not None and page.content is not None:
-            light_head, light_tail, head, tail = swap
-            content = page.content
-            if content.startswith(light_head) and content.endswith(light_tail):
-                body = content[len(light_head):len(content) - len(light_tail)]
-            else:  # another plugin changed the page: swap the parts wherever they are
-                body = content.replace(light_head, "", 1)
-                body = body[::-1].replace(light_tail[::-1], "", 1)[::-1] if light_tail else body
-            page.content = head + body + tail
-        return context
+    def _indexed(self, page: Page) -> bool:
+        """Whether search indexes the page: case studies, episodes and hand-written pages, not
+        the generated indexes, /explore/ or /admin/."""
+        uri = page.file.src_uri
+        return uri in self.plan.records or (uri not in self.plan.generated and search.indexed(page.url))
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        """Give every page its Content-Security-Policy, and a skip link (Material adds one only when
-        the page has a heading in its body)."""
+        """Give every page its Content-Security-Policy, the ``<link rel="alternate">`` tags of its feeds,
+        a skip link (Material adds one only when the page has a heading in its body), and, on the
+        pages search indexes, ``data-pagefind-body`` on the main content."""
         if 'class="md-skip"' not in output and SKIP_DIV in output and ARTICLE in output:
             output = output.replace(ARTICLE, ARTICLE[:-1] + ' id="cln-main">', 1)
             output = output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
+        if self._indexed(page):  # search reads the page's main content alone (search.py)
+            output = output.replace(ARTICLE[:-1], ARTICLE[:-1] + " data-pagefind-body", 1)
+        # Feed readers and browsers find the site's feeds (and a topic's or region's own) from any page.
+        feeds = alternate_links(self.catalogue, self.info, page.url, page.file.src_uri)
+        output = output.replace("</head>", feeds + "</head>", 1)
         return csp.add_policy(output, self.info.media_base_url)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
@@ -196,7 +191,8 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Write the feeds and the tagged audio for a media host when one is configured.
+        """Write the feeds and the tagged audio for a media host when one is configured, then
+        index the built pages for search (Pagefind, into ``pagefind/``); a failed index fails the build.
 
         The guid lock is written in ``on_shutdown``, once the new site is published.
         """
@@ -214,6 +210,12 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 dest = os.path.join(media_dir, uri)
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 shutil.copyfile(served, dest)
+        try:  # last: Pagefind reads the pages as written
+            report = search.build_index(out, config.theme.get("language") or "en")
+        except search.SearchIndexError as exc:
+            raise PluginError(f"Search: {exc}") from None
+        pages_ = f"{report.pages} page" + ("" if report.pages == 1 else "s")
+        log.info(f"Search: indexed {pages_} ({report.words} words) into {search.OUTPUT_SUBDIR}/")
         self.built = True  # all written; MkDocs may still abort in strict mode (then on_build_error)
 
     def on_build_error(self, *, error: Exception) -> None:

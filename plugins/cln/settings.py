@@ -12,7 +12,7 @@ from typing import Literal
 
 from .render import MarkdownSettings
 
-NETWORK_EMAIL = "cln@example.org"  # the network's own address: the show's owner and the privacy scan's allowlist
+NETWORK_EMAIL = "cln@nhs.net"  # the network's own address: the show's owner and the privacy scan's allowlist
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,39 @@
 """Readers' view in Debian's Chromium: search, the player and chapters, accessibility."""
 
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 
-from .conftest import axe_violations
+from conftest import DOCS, MKDOCS_YML, case_study, write_tree
+
+from .conftest import REPO, axe_violations, serve
 
 pytestmark = pytest.mark.browser
+
+MARKUP_TITLE = 'Audit <2010> & "after": <b>not bold</b>'
+
+
+@pytest.fixture(scope="module")
+def markup_site(tmp_path_factory):
+    """A small site whose case study's title and body hold markup characters, built and served."""
+    root = tmp_path_factory.mktemp("markup") / "project"
+    root.mkdir()
+    (root / "taxonomy.yml").write_bytes((REPO / "taxonomy.yml").read_bytes())
+    (root / "mkdocs.yml").write_text(MKDOCS_YML.format(extra=""), encoding="utf-8")
+    title = MARKUP_TITLE.replace("'", "''")
+    write_tree(root, {**DOCS, "case_studies/audit.md": case_study(
+        f"'{title}'", body="Audit notes: the audit quoted `<script>alert(1)</script> & <b>bold</b>` in its audit log.",
+        extra="evidence: illustrative\n")})
+    proc = subprocess.run([str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"], cwd=root,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    server = serve(str(root / "site"))
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
 
 PAGES = {
     "home": "",
@@ -34,30 +63,164 @@ def test_no_serious_accessibility_violation(page, base_url, name):
     assert page.console_errors == []
 
 
-def test_search_finds_a_case_study_by_a_word_of_its_body(page, base_url):
-    page.goto(base_url)
-    page.keyboard.press("/")  # Material's shortcut; the search box takes focus
-    page.keyboard.type("telehealth")
-    result = page.locator(".md-search-result__item a").first
-    result.wait_for(timeout=15000)
-    assert "case-studies/west-midlands-heart-failure-closer-to-home/" in result.get_attribute("href")
+SEARCH = ".cln-search__input"
+RESULT = ".cln-search__result"
+LINK = ".cln-search__link"
+
+
+def until(page, script: str, timeout: float = 15.0):
+    """Poll a JavaScript function in the page until it returns something truthy (the site's policy
+    refuses the string evaluation wait_for_function polls with)."""
+    end = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {script}")
+        page.wait_for_timeout(100)
+
+
+def search_for(page, words: str) -> str:
+    """Type ``words`` into the header's search and wait for its announcement; returns it."""
+    page.locator(SEARCH).fill("")
+    page.locator(SEARCH).press_sequentially(words)
+    return until(page, f"""() => {{ const s = document.querySelector('.cln-search__status').textContent;
+                                    return s.includes('{words}') && s; }}""")
+
+
+def pagefind_requests(page) -> list[str]:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url) if "/pagefind/" in r.url else None)
+    return requests
+
+
+def csp_reports(page) -> list[str]:
+    """What the browser says against the Content-Security-Policy, from now on."""
+    reports: list[str] = []
+    page.on("console", lambda m: reports.append(m.text) if "Content Security Policy" in m.text else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => "
+                         "console.error('Content Security Policy: ' + e.violatedDirective + ' ' + e.blockedURI))")
+    return reports
+
+
+def test_search_is_fetched_only_once_opened_and_a_transcript_word_opens_the_episode_at_its_moment(page, base_url):
+    requests, reports = pagefind_requests(page), csp_reports(page)
+    page.goto(base_url, wait_until="networkidle")
+    page.locator(SEARCH).hover()
+    page.wait_for_timeout(300)
+    assert requests == []  # nothing of Pagefind before the reader opens the search
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "cln-search-input"
+    search_for(page, "scientists")  # said only in an episode's transcript (and "scientist" in a case study)
+    assert any(url.endswith("/pagefind/pagefind.js") for url in requests)
+    link = page.locator(f"{LINK}[href*='cln-004-inside-an-action-learning-set']")
+    href = link.get_attribute("href")
+    cue = re.search(r"#t-(\d+)$", href)
+    assert cue, href
+    seconds = int(cue.group(1))
+    item = page.locator(RESULT).filter(has=link)
+    assert "Episode" in item.inner_text() and "said at" in item.inner_text()
+    assert "scientists" in item.locator("mark").all_inner_texts()[0]
+    link.click()
+    page.wait_for_url(f"**/cln-004-inside-an-action-learning-set/#t-{seconds}")
+    line = page.locator(f"#t-{seconds}")
+    assert "scientists" in line.inner_text()
+    assert line.evaluate("p => p.matches(':target')")
+    until(page, f"() => document.getElementById('cln-audio').readyState >= 1 && document.getElementById('cln-audio').currentTime === {seconds}")
+    page.locator("#cln-audio").evaluate("a => a.play()")  # the reader presses play: it starts at the moment
+    until(page, "() => !document.getElementById('cln-audio').paused")
+    assert page.locator("#cln-audio").evaluate("a => a.currentTime") >= seconds
+    assert reports == []
+
+
+def test_search_from_the_keyboard_and_the_count_it_announces(page, base_url):
+    page.goto(base_url + "about/", wait_until="load")
+    page.keyboard.press("/")
+    announced = search_for(page, "network")
+    status = page.locator(".cln-search__status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    total = int(re.match(r"(\d+) results for “network”$", announced).group(1))
+    assert total > 10 and page.locator(RESULT).count() == 10  # the first ten; the rest on asking
+    while page.locator(".cln-search__more").is_visible():
+        page.locator(".cln-search__more").click()
+        page.wait_for_timeout(200)
+    assert page.locator(RESULT).count() == total
+    hrefs = page.locator(LINK).evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    focused = "() => document.activeElement.getAttribute('href') || document.activeElement.id"
+    page.locator(SEARCH).focus()
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == hrefs[0]
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == hrefs[1]
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    assert page.evaluate(focused) == "cln-search-input"
+    page.keyboard.press("Escape")  # closes; the box keeps the focus
+    assert page.locator(".cln-search__output").is_hidden() and page.locator(RESULT).first.is_hidden()
+    assert page.evaluate(focused) == "cln-search-input"
+    page.keyboard.press("ArrowDown")  # opens again, on the first result
+    assert page.evaluate(focused) == hrefs[0]
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
-    page.wait_for_url("**/west-midlands-heart-failure-closer-to-home/**")
+    page.wait_for_url("**" + hrefs[1].split("#")[0] + "*")
 
 
-def test_search_finds_an_author_organisation_and_transcript_words(page, base_url):
-    page.goto(base_url, wait_until="load")
-    page.locator(".md-search__input").click()
-    page.locator(".md-search__input").press_sequentially("Example Valley PCT")
-    page.locator(".md-search-result__item").first.wait_for(timeout=15000)
-    assert "south-east-coast-care-home-end-of-life" in page.locator(".md-search-result__list").inner_html()
-    # A word said only in an episode's transcript finds the episode.
-    page.locator(".md-search__input").fill("")
-    page.locator(".md-search__input").press_sequentially("scientists")
-    page.wait_for_function(
-        "document.querySelector('.md-search-result__list')?.innerHTML.includes('cln-004-inside-an-action-learning-set')",
-        timeout=15000)
+def test_titles_and_excerpts_in_results_show_markup_characters_as_text_and_an_illustrative_one_says_so(browser, markup_site):
+    tab = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    tab.goto(markup_site, wait_until="load")
+    tab.locator(SEARCH).click()
+    search_for(tab, "quoted")  # a word of the body, beside the markup it quotes
+    link = tab.locator(LINK).first
+    assert link.inner_text() == MARKUP_TITLE
+    assert link.evaluate("a => a.children.length") == 0
+    # An illustrative case study says so, before any figure (the content contract).
+    assert tab.locator(".cln-search__meta").first.inner_text().startswith("Illustrative example · Case study · ")
+    excerpt = tab.locator(".cln-search__excerpt").first
+    assert "<script>alert(1)</script> & <b>bold</b>" in excerpt.inner_text()
+    assert excerpt.evaluate("p => [...p.querySelectorAll('*')].map(n => n.tagName)") == ["MARK"] * excerpt.locator("mark").count()
+    tab.context.close()
+
+
+def test_without_webassembly_the_search_says_so_and_points_to_the_indexes(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.add_init_script("delete window.WebAssembly")  # as where WebAssembly is turned off
+    tab.goto(base_url + "case-studies/", wait_until="load")
+    tab.keyboard.press("/")
+    tab.keyboard.type("care")
+    box = tab.locator(".cln-search__unavailable")
+    box.wait_for(state="visible", timeout=5000)
+    assert "Search cannot run in this browser" in tab.locator(".cln-search__status").inner_text()
+    links = box.locator("a")
+    assert links.all_inner_texts() == ["Topics", "Regions", "Professions", "Competencies"]
+    assert [h.rstrip("/").rsplit("/", 1)[-1] for h in links.evaluate_all("as => as.map(a => a.href)")] == [
+        "topics", "regions", "professions", "competencies"]
+    assert tab.locator(RESULT).count() == 0
+    links.first.click()
+    tab.wait_for_url("**/topics/")
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_the_open_search_with_results_has_no_serious_accessibility_violation(browser, base_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900 if width > 400 else 740})
+    tab = context.new_page()
+    reports = csp_reports(tab)
+    tab.goto(base_url + "podcast/", wait_until="load")
+    if width < 600:  # a phone: the icon opens the search over the page
+        tab.locator(".cln-search__open").click()
+        assert tab.locator(".cln-search__open").get_attribute("aria-expanded") == "true"
+    else:
+        tab.keyboard.press("/")
+    search_for(tab, "maternity")
+    assert tab.locator(RESULT).first.is_visible()
+    assert axe_violations(tab) == []
+    tab.keyboard.press("Escape")
+    if width < 600:
+        assert tab.evaluate("document.activeElement.className").startswith("md-header__button")
+    assert reports == []
+    context.close()
 
 
 def test_title_with_markup_characters_shows_as_text(page, base_url):

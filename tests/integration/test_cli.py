@@ -13,7 +13,7 @@ import yaml
 
 from cln.catalogue import Settings, load_catalogue
 from cln.errors import ContentError
-from conftest import BIN, REPO, VTT, case_study, run_build
+from conftest import BIN, REPO, VTT, case_study, pagefind_records, run_build
 
 pytestmark = pytest.mark.slow
 
@@ -34,7 +34,7 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     assert 'title: "Falls clinic in a care home: a pilot"' in text
     # Every field is present, each with a comment saying what it is.
     for field in ("title", "summary", "date", "updated", "region", "topics", "professions", "competencies",
-                  "authors", "outcomes", "contact", "draft"):
+                  "authors", "evidence", "key_points", "outcomes", "contact", "draft"):
         line = next(x for x in text.splitlines() if re.match(rf"#? ?{field}:", x))
         assert "#" in line.split(":", 1)[1] or line.startswith("#"), line
     # As written it is a valid draft; drafts stay out of the built site.
@@ -43,7 +43,7 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     assert draft_site.returncode == 0, draft_site.output
     assert not (draft_site.site / "case-studies/falls-clinic-in-a-care-home-a-pilot").exists()
     assert "Falls clinic in a care home" not in draft_site.read("case-studies/index.html")
-    assert "Falls clinic in a care home" not in draft_site.read("search/search_index.json")
+    assert not [r for r in pagefind_records(draft_site.site).values() if "Falls clinic in a care home" in r["content"]]
 
     # Published with the scaffold's example text still in it: refused, each one named.
     path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
@@ -51,14 +51,18 @@ def test_new_case_study_scaffold_checks_and_publishes_once_filled(project):
     assert unfilled.returncode == 1
     for line in (":4: summary: still has the example text 'Write one or two sentences here.'",
                  ":13: authors[0].name: still has the example text 'Your Name'",
-                 ":18: outcomes[0].before: still has the example text 'value before'"):
+                 ":18: key_points[0]: still has the example text 'Write one or two sentences here.'",
+                 ":21: outcomes[0].before: still has the example text 'value before'",
+                 ":24: outcomes[0].source: still has the example text 'Where the figures come from'"):
         assert "case_studies/falls-clinic-in-a-care-home-a-pilot.md" + line in unfilled.stdout, unfilled.stdout
     assert "or keep 'draft: true' until it is ready" in unfilled.stdout
 
     filled = (text.replace("Write one or two sentences here.", "A nurse-led falls clinic visited three care homes.")
               .replace("Your Name", "Sister Example Falls").replace("Your role", "Falls specialist nurse")
               .replace("Your organisation", "Example Community Trust").replace("What you measured", "Falls a month")
-              .replace("value before", "12").replace("value after", "7").replace("draft: true", "draft: false"))
+              .replace("value before", "12").replace("value after", "7").replace("draft: true", "draft: false")
+              .replace("Where the figures come from", "the clinic's falls log")
+              .replace("How many, e.g. 212 referrals", "three care homes"))
     path.write_text(filled + "\nThe clinic ran every fortnight.\n", encoding="utf-8")
     checked = cln(root, "check", str(path))
     assert checked.returncode == 0, checked.stdout

@@ -153,3 +153,21 @@ def test_measured_evidence_needs_a_source_on_every_outcome(project):
     assert problem.line == text.split("\n").index("  - measure: National ranking for Choose and Book") + 1
     with_source = text.replace("    period: three months\n", "    period: three months\n    source: national rankings\n")
     assert problems(project, {"case_studies/x.md": with_source}) == []
+
+
+def test_an_illustrative_case_study_says_so_before_any_figure_in_its_page_listings_and_feeds(project):
+    from cln.feeds.case_studies import build_case_study_feed
+    from cln.indexes import record_item
+    from cln.pages import case_study_header
+
+    root = project({"case_studies/x.md": case_study(extra="evidence: illustrative\nkey_points:\n  - One point.\n")})
+    catalogue = load_catalogue(Settings(root=str(root)))
+    (record,) = catalogue.case_studies
+    page = case_study_header(record, catalogue)
+    banner = page.index('class="cln-illustrative"')
+    assert page.index("</h1>") < banner < page.index("<table>")
+    assert "<caption>Illustrative figures</caption>" in page and "Invented to show the format" in page
+    assert "<li>One point.</li>" in page
+    assert "Illustrative example" in record_item(record, catalogue.taxonomy, "topics/")
+    feed = build_case_study_feed(catalogue, "Site", "https://cln.example.org/", "©").decode()
+    assert "Illustrative example: GPs and consultants" in feed

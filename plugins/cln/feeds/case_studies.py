@@ -46,7 +46,7 @@ def build_case_study_feed(catalogue: Catalogue, site_name: str, site_url: str, r
         fe.id(entry_id(record.slug))
         fe.title(m.title)
         fe.link(href=site_url + record.url, rel="alternate", type="text/html")
-        fe.summary(m.summary)
+        fe.summary(record.plain_summary)
         fe.published(record.published)
         fe.updated(record.modified)
         for author in m.authors:
