@@ -87,7 +87,7 @@ art: $(STAMP)
 	$(BIN)/python scripts/make_art.py
 
 ## bench: time our build against plain MkDocs Material at 100, 1,000 and 3,000 case studies (about 15 minutes)
-bench: $(STAMP) system-deps
+bench: $(TEST_STAMP) system-deps
 	$(BIN)/python scripts/bench.py
 
 clean:
