@@ -395,3 +395,15 @@ def test_explore_itself_is_not_in_the_index(page, base_url):
         return all.map(d => d.url);
     }""")
     assert not [u for u in urls if "/explore/" in u]
+
+
+def test_an_illustrative_case_study_is_marked_in_explore(page, base_url, records):
+    page.goto(base_url + "explore/?kind=case-study")
+    settled(page)
+    while page.locator("#cln-explore-more:visible").count():
+        page.locator("#cln-explore-more").click()
+        settled(page)
+    flagged = {urlsplit(a.get_attribute("href")).path.rstrip("/").rsplit("/", 1)[-1]
+               for a in page.locator(".cln-explore__result:has(.cln-flag) h2 a").all()}
+    expected = {r.slug for r in records if isinstance(r, CaseStudy) and r.meta.evidence == "illustrative"}
+    assert expected and flagged == expected

@@ -340,6 +340,10 @@
     item.appendChild(title);
     var line = make("p", "cln-card__meta");
     if (meta.kind_label) line.appendChild(make("span", "cln-explore__kind", meta.kind_label));
+    if (meta.evidence === "illustrative") {  // said plainly, before any figure (the content contract)
+      line.appendChild(make("span", "cln-flag", "Illustrative example"));
+      line.appendChild(document.createTextNode(" "));
+    }
     var bits = [];
     if (meta.date) {
       var time = make("time", "", longDate(meta.date));
