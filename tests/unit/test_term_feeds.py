@@ -131,3 +131,16 @@ def test_index_pages_link_to_their_feed_and_to_explore_with_their_value(project)
     for kind, param, slug in (("professions", "profession", "nurse"), ("competencies", "competency", "innovation")):
         html = term_page(cat, kind, slug).html
         assert f'href="../../explore/?{param}={slug}"' in html and "Subscribe" not in html
+
+
+def test_entries_updated_on_the_same_day_get_distinct_times_newest_first():
+    from cln.content import parse as parse_record
+    from cln.feeds.case_studies import distinct_updates
+    from conftest import case_study as study
+
+    records = [parse_record(f"case_studies/{name}.md", study(name.title(), date="2009-02-05").encode(), "case-study")[0]
+               for name in ("alpha", "beta", "gamma")]
+    times = distinct_updates(records)
+    assert len(set(times.values())) == 3
+    assert [times[r.path] for r in records] == sorted(times.values(), reverse=True)
+    assert times[records[0].path] == records[0].modified

@@ -22,7 +22,7 @@ from ..content import CaseStudy, Record
 from ..safehtml import escape
 from ..settings import SiteSettings
 from ..urls import rel
-from .case_studies import ENTRY_NAMESPACE, FEED_SIZE, entry_id
+from .case_studies import ENTRY_NAMESPACE, FEED_SIZE, distinct_updates, entry_id
 
 #: The kinds of value with a feed of their own.
 FEED_KINDS = ("topics", "regions")
@@ -69,6 +69,7 @@ def build_term_feed(catalogue: Catalogue, kind: str, slug: str, site_name: str, 
     fg.rights(rights)
     fg.generator("Clinical Leaders Network site")
     fg.updated(_updated(catalogue, records))
+    updates = distinct_updates(records)
     for record in reversed(records):  # feedgen puts each new entry first: oldest in first, newest on top
         m = record.meta
         fe = fg.add_entry()
@@ -77,7 +78,7 @@ def build_term_feed(catalogue: Catalogue, kind: str, slug: str, site_name: str, 
         fe.link(href=site_url + record.url, rel="alternate", type="text/html")
         fe.summary(record.plain_summary)
         fe.published(record.published)
-        fe.updated(record.modified)
+        fe.updated(updates[record.path])
         if isinstance(record, CaseStudy):
             for author in m.authors:
                 fe.author(name=author.name)
