@@ -103,6 +103,7 @@ def explore_facets(catalogue: Catalogue, here: str) -> dict:
     facets.append({"key": "year", "legend": "Year", "values": [{"value": str(y), "name": str(y)} for y in years]})
     return {
         "bundle": rel(here, "pagefind/"),
+        "listing": rel(here, "explore/"),  # records.json and its shards (listing.py)
         "facets": facets,
         "indexes": [{"href": rel(here, f"{folder}/"), "name": name, "about": about}
                     for folder, name, about in EXPLORE_INDEXES],

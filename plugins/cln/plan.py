@@ -14,6 +14,7 @@ from .catalogue import Catalogue
 from .content import CaseStudy, Episode, Record
 from .feeds.podcast import chapters_json
 from .feeds.terms import term_feeds
+from .listing import listing_files
 from .served import ServedMedia
 from .settings import SiteSettings
 from .urls import hashed_name, served_uri
@@ -64,6 +65,7 @@ def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: Serve
         plan.records[f"case-studies/{cs.slug}.md"] = cs
     for page in indexes.all_pages(catalogue):
         plan.generated[page.src_uri] = page
+    plan.static += [MadeFile(uri, content) for uri, content in listing_files(catalogue).items()]
     feeds = term_feeds(catalogue, site)
     plan.static += [MadeFile(uri, content) for uri, content in feeds.items()]
     # The theme reads every <link rel="alternate"> as another language of the site and asks for

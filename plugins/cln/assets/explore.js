@@ -241,12 +241,90 @@
     return pagefind.search(term, options);
   }
 
+  /* ---- the view without words: the core's listing (listing.py), not Pagefind ---------------
+     Pagefind fetches its whole word index for a search with no words; the listing is a few
+     bytes a record, and only the shards holding the results shown are fetched. */
+
+  var listing = null;   // a promise of {shard, records: [[date, kind, region, topics, professions, competencies]]}
+  var shards = {};      // shard number → promise of its results' data
+
+  function loadListing() {
+    if (!listing) {
+      listing = fetch(new URL("records.json", listingBase).href).then(function (response) {
+        if (!response.ok) throw new Error("records.json: " + response.status);
+        return response.json();
+      });
+    }
+    return listing;
+  }
+
+  function recordValues(rec) {
+    return { kind: [rec[1]], region: rec[2] ? [rec[2]] : [], topic: rec[3], profession: rec[4],
+             competency: rec[5], year: [rec[0].slice(0, 4)] };
+  }
+
+  function holds(values, filters) {
+    return Object.keys(filters).every(function (key) {
+      var wanted = filters[key].any;
+      return values[key].some(function (v) { return wanted.indexOf(v) >= 0; });
+    });
+  }
+
+  function countsOf(list, key) {
+    var counts = {};
+    list.forEach(function (values) {
+      values[key].forEach(function (v) { counts[v] = (counts[v] || 0) + 1; });
+    });
+    return counts;
+  }
+
+  function shownData(data, index) {
+    var k = Math.floor(index / data.shard);
+    if (!shards[k]) {
+      shards[k] = fetch(new URL("records-" + k + ".json", listingBase).href).then(function (r) {
+        if (!r.ok) throw new Error("records-" + k + ".json: " + r.status);
+        return r.json();
+      });
+    }
+    return shards[k].then(function (shard) {
+      var found = shard[index % data.shard];
+      var text = String(found.summary).replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+      return { url: new URL(found.url, siteBase).pathname, meta: found.meta, excerpt: text,
+               filters: { kind: [found.meta.kind_label === "Episode" ? "episode" : "case-study"] } };
+    });
+  }
+
+  function runListing(st, mine) {
+    return loadListing().then(function (data) {
+      if (mine !== generation) return null;
+      var all = data.records.map(function (rec, index) { return { index: index, values: recordValues(rec) }; });
+      var main = all.filter(function (r) { return holds(r.values, filtersWithout(st, null)); });
+      var counts = {}, without = {};
+      FACETS.forEach(function (facet) {
+        var base = main;
+        if (st.facets[facet.key].length) {
+          base = all.filter(function (r) { return holds(r.values, filtersWithout(st, facet.key)); });
+          without[facet.key] = base.length;
+        }
+        counts[facet.key] = countsOf(base.map(function (r) { return r.values; }), facet.key);
+      });
+      showCounts(st, counts);
+      var results = main.map(function (r) { return { data: function () { return shownData(data, r.index); } }; });
+      return showResults(st, mine, results, without, null);
+    });
+  }
+
   function run() {
     var st = state;
     var mine = ++generation;
     var term = st.q || null;
     var newest = !term || st.sort === "newest";
     el.list.setAttribute("aria-busy", "true");
+    if (!term) {
+      return runListing(st, mine).catch(function (error) {
+        if (mine === generation) failed(error);
+      });
+    }
     var asks = [ask(term, filtersWithout(st, null), newest)];
     // For each facet with choices: the same search without that facet, for its values' counts
     // (choosing another value of a facet widens it) and to know what removing it would give.
@@ -546,6 +624,8 @@
   form.hidden = false;
 
   var bundle = new URL(data.bundle, document.baseURI);
+  var listingBase = new URL(data.listing, document.baseURI);
+  var siteBase = new URL("../", bundle);
   import(new URL("pagefind.js", bundle).href).then(function (module) {
     pagefind = module;
     // The header's search (cln.js) shares this module on this page: same options as it sets.
