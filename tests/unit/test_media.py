@@ -29,7 +29,7 @@ from cln.feeds.podcast import podcast_feed
 from cln.plan import plan_site
 from cln.settings import ShowSettings, SiteSettings
 from cln.urls import hashed_name
-from conftest import DOCS, REPO, VTT, episode
+from conftest import DOCS, REPO, VTT, episode, write_tree
 
 SECRET = b"SECRET-WARD-7"  # stands for anything an editor's tools left in a file
 
@@ -485,15 +485,7 @@ def test_chmod_read_only_cache_falls_back(tmp_path, mp3s):
 
 def project(tmp_path: Path, files: dict[str, str | bytes | Path]) -> Settings:
     root = tmp_path / "project"
-    for rel, content in {"taxonomy.yml": REPO / "taxonomy.yml", **DOCS, **files}.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, Path):
-            shutil.copyfile(content, path)
-        elif isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content, encoding="utf-8")
+    write_tree(root, {"taxonomy.yml": REPO / "taxonomy.yml", **DOCS, **files})
     return Settings(root=str(root))
 
 
