@@ -261,3 +261,11 @@ def podcast_files(mp3s, show_art):
         "podcasts/transcripts/ep.vtt": VTT,
         "podcasts/art/show-cover.png": show_art,
     }
+
+
+def check_digit(nine: str) -> int | None:
+    """The NHS number's Modulus 11 check digit for nine digits, worked out here independently of
+    the scanner (None where no valid number has those nine digits)."""
+    total = sum(int(d) * (10 - i) for i, d in enumerate(nine))
+    check = (11 - total % 11) % 11
+    return None if check == 10 else check

@@ -14,6 +14,7 @@ import uuid
 import pytest
 
 from cln.privacy import Finding, scan
+from conftest import check_digit
 
 NHS = "NHS number"
 POSTCODE = "postcode"
@@ -21,13 +22,6 @@ PHONE = "phone number"
 EMAIL = "email address"
 DOB = "date of birth"
 RECORD = "hospital or record number"
-
-
-def check_digit(nine: str) -> int | None:
-    """The Modulus 11 check digit for nine digits, worked out here independently."""
-    total = sum(int(d) * (10 - i) for i, d in enumerate(nine))
-    check = (11 - total % 11) % 11
-    return None if check == 10 else check
 
 
 def unissued_numbers(valid: bool, count: int = 4) -> list[str]:

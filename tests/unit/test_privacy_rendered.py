@@ -25,6 +25,7 @@ from cln.privacy import (
     normalise_text,
     scan_text,
 )
+from conftest import check_digit
 
 NHS = "NHS number"
 POSTCODE = "postcode"
@@ -34,13 +35,6 @@ DOB = "date of birth"
 RECORD = "hospital or record number"
 
 TEST_NUMBER = "9434765919"
-
-
-def check_digit(nine: str) -> int | None:
-    """The Modulus 11 check digit for nine digits, worked out here independently."""
-    total = sum(int(d) * (10 - i) for i, d in enumerate(nine))
-    check = (11 - total % 11) % 11
-    return None if check == 10 else check
 
 
 def render(source: str) -> str:
