@@ -168,3 +168,8 @@ def header_html(record: Record, catalogue: Catalogue, plan: Plan) -> str:
     audio_link = audio if "://" in audio else rel(record.url, audio)
     transcript_link = rel(record.url, plan.transcript_uri[record.slug])
     return episode_header(record, catalogue.media[record.slug], audio_link, catalogue, transcript_link)
+
+
+def print_address(url: str) -> str:
+    """The page's address, shown only on paper, so a handout says where it came from."""
+    return f'<p class="cln-print-only" data-pagefind-ignore>Printed from {escape(url)}</p>'

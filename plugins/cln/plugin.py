@@ -39,6 +39,7 @@ from .render import MarkdownSettings
 from .safehtml import escape
 from .served import prepare as prepare_media
 from .settings import SiteSettings
+from .urls import absolute
 
 HERE = os.path.dirname(__file__)
 GENERATED = "<!-- cln:generated: the page's HTML is put in by the plugin -->\n"
@@ -162,6 +163,7 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         else:
             tail = ""
         tail += pages.related_section(record, self.plan.related.get(page.file.src_uri, []), self.catalogue)
+        tail += pages.print_address(absolute(self.info.site_url, record.url))
         return search.record_facets(record, self.catalogue) + head + html + tail
 
     def _indexed(self, page: Page) -> bool:

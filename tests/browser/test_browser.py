@@ -283,3 +283,16 @@ def test_tables_that_scroll_sideways_on_a_phone_can_be_reached_by_keyboard(page,
     assert scrolling, "expected a table wider than a phone's screen"
     assert all(tab == "0" and role == "region" and label for tab, role, label in scrolling), scrolling
     assert axe_violations(page) == []
+
+
+def test_a_printed_case_study_is_a_clean_handout_with_its_address_and_evidence(page, base_url):
+    page.goto(base_url + "case-studies/london-maternity-one-team-handovers/")
+    assert not page.locator(".cln-print-only").is_visible()  # on screen, the address is the browser's
+    page.emulate_media(media="print")
+    for hidden in (".md-header", ".md-tabs", ".md-footer", ".cln-search", ".cln-related"):
+        assert all(not el.is_visible() for el in page.locator(hidden).all()), hidden
+    address = page.locator(".cln-print-only")
+    assert address.is_visible()
+    assert address.inner_text() == "Printed from https://cln.example.org/case-studies/london-maternity-one-team-handovers/"
+    assert page.locator(".cln-illustrative").is_visible() and page.locator(".cln-evidence").is_visible()
+    assert page.locator("article h1").inner_text().startswith("Maternity & newborn")
