@@ -269,3 +269,25 @@ def check_digit(nine: str) -> int | None:
     total = sum(int(d) * (10 - i) for i, d in enumerate(nine))
     check = (11 - total % 11) % 11
     return None if check == 10 else check
+
+
+def best_time(function, argument, repeat: int = 3) -> float:
+    """The shortest of ``repeat`` timings of ``function(argument)``, in seconds."""
+    import time
+
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function(argument)
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def assert_linear(function, make, size: int = 64_000, factor: int = 8) -> None:
+    """``function`` on ``make(size)`` costs no more than linear work beside ``make(size // factor)``.
+
+    No wall-clock limit: linear work grows ``factor`` times, work that rescans a run from every
+    position grows ``factor`` squared times; under 20 ms at the full size cannot be quadratic."""
+    whole = best_time(function, make(size))
+    eighth = best_time(function, make(size // factor))
+    assert whole < 0.02 or whole < 3 * factor * eighth, f"{whole:.3f} s against {eighth:.4f} s for 1/{factor}"

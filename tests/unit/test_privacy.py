@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import itertools
 import random
-import time
 import uuid
 
 import pytest
 
 from cln.privacy import Finding, scan
-from conftest import check_digit
+from conftest import assert_linear, best_time, check_digit
 
 NHS = "NHS number"
 POSTCODE = "postcode"
@@ -542,8 +541,8 @@ _WORDS = __import__("re").compile(r"\w+")
 def test_a_thousand_word_body_scans_within_a_small_multiple_of_reading_its_words():
     body = thousand_word_body()
     assert len(body.split()) >= 1000
-    scanning = _best(scan, body, repeat=7)
-    reading = _best(_WORDS.findall, body, repeat=7)
+    scanning = best_time(scan, body, repeat=7)
+    reading = best_time(_WORDS.findall, body, repeat=7)
     assert scanning < 100 * reading, f"{scanning * 1000:.2f} ms against {reading * 1000:.3f} ms"
 
 
@@ -581,24 +580,6 @@ def hostile(name: str, size: int) -> str:
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_hostile_input_scans_in_linear_time(name):
-    assert_linear(scan, name)
-
-
-def assert_linear(function, name: str, size: int = 64_000, factor: int = 8) -> None:
-    big = hostile(name, size)
-    small = hostile(name, size // factor)
-    assert len(big) >= size
-    whole = _best(function, big, repeat=3)
-    eighth = _best(function, small, repeat=3)
-    # Under 20 ms for 64 kB cannot be quadratic; otherwise compare with the eighth.
-    assert whole < 0.02 or whole < 3 * factor * eighth, f"{whole:.3f} s against {eighth:.4f} s for an eighth"
-
-
-def _best(function, text, repeat: int) -> float:
-    return min(_timed(function, text) for _ in range(repeat))
-
-
-def _timed(function, *args) -> float:
-    start = time.perf_counter()
-    function(*args)
-    return time.perf_counter() - start
+    big = hostile(name, 64_000)
+    assert len(big) >= 64_000
+    assert_linear(scan, lambda size: hostile(name, size))

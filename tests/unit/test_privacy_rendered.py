@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import random
 import re
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -25,7 +24,7 @@ from cln.privacy import (
     normalise_text,
     scan_text,
 )
-from conftest import check_digit
+from conftest import assert_linear, check_digit
 
 NHS = "NHS number"
 POSTCODE = "postcode"
@@ -451,22 +450,6 @@ HOSTILE = {
 def hostile(name: str, size: int) -> str:
     prefix, unit, suffix = HOSTILE[name]
     return prefix + unit * ((size - len(prefix) - len(suffix)) // len(unit) + 1) + suffix
-
-
-def assert_linear(function, make, size: int = 64_000, factor: int = 8) -> None:
-    whole = _best(function, make(size))
-    eighth = _best(function, make(size // factor))
-    # Under 20 ms for 64 kB cannot be quadratic; otherwise compare with the eighth.
-    assert whole < 0.02 or whole < 3 * factor * eighth, f"{whole:.3f} s against {eighth:.4f} s for an eighth"
-
-
-def _best(function, argument, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(argument)
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 @pytest.mark.parametrize("name", HOSTILE)
