@@ -7,10 +7,12 @@ TEST_STAMP := $(VENV)/.installed-test
 # Every Python package at one exact version (README, "Dependencies"); `make lock` remakes them.
 LOCK := requirements.lock
 TEST_LOCK := requirements-test.lock
+# The web editor's script (Decap CMS, from npm): `make build` installs it for /admin/.
+EDITOR := node_modules/decap-cms/dist/decap-cms.js
 # Material prints a notice about its future on every build: editors need only our messages.
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: build serve test test-fast lint lock check bench audio art clean system-deps
+.PHONY: build serve edit test test-fast lint lock check fix bench audio art clean system-deps
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed: install python3.11 (e.g. apt-get install python3.11 python3.11-venv)"; exit 1; }
@@ -39,17 +41,30 @@ lock:
 	$(PYTHON) scripts/lock.py
 
 ## build: install, then build the site into site/ (the old site stays if the build fails)
-build: $(STAMP)
+build: $(STAMP) $(EDITOR)
 	$(BIN)/mkdocs build --strict
 	@echo "Built site/ ($$(du -sh site | cut -f1))"
 
-## serve: live preview at http://127.0.0.1:8000/ with drafts, reloading on every change
+## serve: live preview at http://127.0.0.1:8000/ with drafts; after an edit only the pages it touches
+## are made again (--dirty, answered exactly by the plugin: see plugins/cln/preview.py)
 serve: $(STAMP)
-	$(BIN)/mkdocs serve --livereload
+	$(BIN)/mkdocs serve --dirty --livereload
+
+## edit: the web editor at http://127.0.0.1:8000/admin/ against this working tree (decap-server
+## saves straight into case_studies/ and podcasts/, no pull request), with `make serve`'s preview
+edit: $(STAMP) $(EDITOR)
+	@echo "Open http://127.0.0.1:8000/admin/ and choose Login: what you save is written into this folder. Ctrl-C stops."
+	@trap 'kill $$decap 2>/dev/null' EXIT INT TERM; \
+	MODE=fs PORT=8081 BIND_HOST=localhost LOG_LEVEL=warn GIT_REPO_DIRECTORY="$(CURDIR)" node_modules/.bin/decap-server & decap=$$!; \
+	$(BIN)/mkdocs serve --dirty --livereload
 
 ## check: validate content without building (cln check)
 check: $(STAMP)
 	$(BIN)/cln check
+
+## fix: rewrite names as slugs and day-first dates as YYYY-MM-DD where sure (cln fix; DRY=1 only shows)
+fix: $(STAMP)
+	$(BIN)/cln fix $(if $(DRY),--dry-run)
 
 ## test: install everything the tests need, lint, then run them all (both engines compared included)
 test: $(TEST_STAMP) system-deps node_modules/.package-lock.json lint
@@ -63,6 +78,16 @@ lint: $(TEST_STAMP)
 ## test-fast: the unit tests only: no whole-site builds, no browser
 test-fast: $(TEST_STAMP) system-deps
 	$(BIN)/python -m pytest -q tests/unit -m "not slow and not browser"
+
+# The web editor (/admin/): Decap CMS's built script, served by the site, and decap-server for
+# `make edit`, both pinned in package-lock.json; npm from Debian when missing. Without them
+# (mkdocs run by hand) the site is built without /admin/.
+$(EDITOR): package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  echo "Installing Debian's npm (for the web editor)"; SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
 
 # Lighthouse, from npm, for the browser tests (run against Debian's Chromium, never a downloaded one)
 node_modules/.package-lock.json: package-lock.json | system-deps

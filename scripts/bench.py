@@ -57,20 +57,24 @@ import argparse
 import cProfile
 import datetime as dt
 import functools
+import gzip
 import hashlib
 import io
+import json
 import logging
 import os
 import pstats
 import random
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
 
@@ -283,7 +287,7 @@ def generate(folder: Path, n: int, mp3s: list[tuple[Path, float]]) -> tuple[Path
     for name in ("mkdocs.yml", "taxonomy.yml"):
         shutil.copy(REPO / name, ours / name)
     (ours / "podcasts/art").mkdir(parents=True)
-    shutil.copy(REPO / "podcasts/art/show-cover.png", ours / "podcasts/art/show-cover.png")
+    shutil.copy(REPO / "podcasts/art/cln-podcast-cover.png", ours / "podcasts/art/cln-podcast-cover.png")
     for sub in ("case_studies", "podcasts/audio", "podcasts/transcripts"):
         (ours / sub).mkdir(parents=True, exist_ok=True)
     for sub in ("docs/case-studies", "docs/podcast"):
@@ -522,6 +526,162 @@ def profile(n: int, mp3s: list[tuple[Path, float]], top: int = 25) -> None:
     buffer = io.StringIO()
     pstats.Stats(profiler, stream=buffer).sort_stats("cumulative").print_stats(30)
     print("\nWhole build, top 30 by cumulative time:\n" + buffer.getvalue())
+
+
+# --- the preview (make serve) ------------------------------------------------------------
+
+SERVE_START, SERVE_END = "<!-- bench:serve -->", "<!-- /bench:serve -->"
+
+
+class ServedPreview:
+    """``mkdocs serve`` (``--dirty`` as ``make serve`` runs it, or without, a full rebuild per edit)
+    of a project, in its own process; edits are timed until the browser would see them."""
+
+    def __init__(self, project: Path, dirty: bool):
+        import socket
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/"
+        self.tmp = Path(tempfile.mkdtemp(prefix="cln-bench-serve-"))
+        args = [str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}", *(["--dirty"] if dirty else [])]
+        self.log = open(self.tmp / "serve.log", "w+")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(args, cwd=project, stdout=self.log, stderr=subprocess.STDOUT,
+                                     env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(self.tmp)},
+                                     start_new_session=True)
+        self.build = 0
+        self.wait(lambda: True, timeout=1800)
+
+    def _get(self, address: str) -> bytes:
+        import urllib.request
+        try:
+            with urllib.request.urlopen(self.url + address, timeout=10) as response:
+                return response.read()
+        except OSError:
+            return b""
+
+    def wait(self, visible, timeout: float = 300) -> float:
+        """Seconds until the preview has made a new build and ``visible()`` holds."""
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise SystemExit("mkdocs serve stopped:\n" + self.log.read()[-3000:])
+            try:
+                build = json.loads(self._get("cln-preview.json") or b"{}").get("build", 0)
+            except ValueError:
+                build = 0
+            if build > self.build and visible():
+                self.build = build
+                return time.perf_counter() - start
+            time.sleep(0.02)
+        raise SystemExit(f"the preview did not show the edit within {timeout} s")
+
+    def search_has(self, word: str) -> bool:
+        site = next(p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_"))
+        for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
+            try:
+                if word.encode() in gzip.decompress(path.read_bytes()):
+                    return True
+            except (OSError, EOFError):
+                return False
+        return False
+
+    def stop(self) -> None:
+        os.killpg(self.proc.pid, signal.SIGINT)
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _edits(project: Path) -> list[tuple[str, Callable[[], None], str, str]]:
+    """The three edits timed: (what, make the edit, address that shows it, text to look for)."""
+    first = project / "case_studies" / "case-study-00001.md"
+    second = project / "case_studies" / "case-study-00002.md"
+
+    def body() -> None:
+        first.write_text(first.read_text(encoding="utf-8") + "\nA new sentence about quillwort.\n", encoding="utf-8")
+
+    text = second.read_text(encoding="utf-8")
+    topics = re.search(r"^topics:\n((?:- [a-z-]+\n)+)", text, re.M)
+    assert topics, "generated case studies list their topics as a block"
+    new_topic = next(t for t in ("end-of-life-care", "mental-health", "acute-care") if f"- {t}\n" not in topics[1])
+
+    def move() -> None:  # the case study leaves its topics for another one
+        second.write_text(text.replace(topics[0], f"topics:\n- {new_topic}\n", 1), encoding="utf-8")
+
+    def new() -> None:
+        source = first.read_text(encoding="utf-8")
+        (project / "case_studies" / "a-new-case-study.md").write_text(
+            re.sub(r"^title: .*$", "title: Saxifrage clinic", source, count=1, flags=re.M), encoding="utf-8")
+
+    return [("a body edit", body, "case-studies/case-study-00001/", "quillwort"),
+            ("a topic change", move, f"topics/{new_topic}/", "case-study-00002/"),
+            ("a new case study", new, "case-studies/", "a-new-case-study/")]
+
+
+def serve_bench(sizes: list[int], mp3s: list[tuple[Path, float]]) -> list[dict]:
+    """Edit → visible in ``make serve`` (dirty, the plugin's answers) and in a full rebuild, per edit."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cln-bench-") as tmp:
+        for n in sizes:
+            for dirty in (True, False):
+                folder = Path(tmp) / f"n{n}-{'dirty' if dirty else 'full'}"
+                ours, _ = generate(folder, n, mp3s)
+                preview = ServedPreview(ours, dirty)
+                try:
+                    for what, edit, address, needle in _edits(ours):
+                        def visible(address=address, needle=needle, preview=preview) -> bool:
+                            return needle.encode() in preview._get(address)
+                        t0 = time.perf_counter()
+                        edit()
+                        seconds = preview.wait(visible) + 0.0
+                        row = {"n": n, "edit": what, "dirty": dirty, "seconds": time.perf_counter() - t0}
+                        if what == "a body edit":
+                            while not preview.search_has("quillwort") and time.perf_counter() - t0 < 120:
+                                time.sleep(0.05)
+                            row["search"] = time.perf_counter() - t0
+                        rows.append(row)
+                        print(f"  N={n} {'make serve' if dirty else 'full rebuild'}: {what} visible in "
+                              f"{row['seconds']:.2f} s" + (f", in search {row['search']:.2f} s" if "search" in row
+                                                           else "") + f" (build {seconds:.2f} s)", flush=True)
+                finally:
+                    preview.stop()
+                shutil.rmtree(folder)
+    return rows
+
+
+def render_serve(rows: list[dict]) -> str:
+    lines = ["| case studies | edit | `make serve`: visible after | full rebuild: visible after | search caught up |",
+             "| ---: | --- | ---: | ---: | ---: |"]
+    for row in (r for r in rows if r["dirty"]):
+        full = next(r for r in rows if not r["dirty"] and r["n"] == row["n"] and r["edit"] == row["edit"])
+        search = f"{row['search']:.1f} s" if "search" in row else ""
+        lines.append(f"| {row['n']:,} | {row['edit']} | {row['seconds']:.2f} s | {full['seconds']:.2f} s | {search} |")
+    return "\n".join(lines)
+
+
+def serve_section(rows: list[dict]) -> str:
+    return (f"{SERVE_START}\n## The preview: edit to visible\n\n"
+            "Seconds from saving a file to the change showing at its address in `make serve` "
+            "(`mkdocs serve --dirty`, where the plugin tells MkDocs exactly which pages an edit touches: "
+            "plugins/cln/preview.py) and, beside it, in `mkdocs serve` without `--dirty`, which remakes "
+            "the whole site on every edit; and until the search index holds the new word (it is made "
+            f"beside the server). Measured with `scripts/bench.py --serve` on {machine()}.\n\n"
+            f"{render_serve(rows)}\n{SERVE_END}\n")
+
+
+def write_serve_section(path: Path, section: str) -> None:
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    if SERVE_START in text and SERVE_END in text:
+        before, rest = text.split(SERVE_START, 1)
+        text = before + section.rstrip("\n") + rest.split(SERVE_END, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section
+    path.write_text(text, encoding="utf-8")
 
 
 # --- reporting -----------------------------------------------------------------------------
@@ -805,10 +965,21 @@ def main() -> int:
     parser.add_argument("--write", metavar="PATH",
                         help="also write the results as a page of the site, e.g. PERFORMANCE.md")
     parser.add_argument("--profile", type=int, metavar="N", help="instead, profile one in-process rebuild at size N")
+    parser.add_argument("--serve", action="store_true",
+                        help="instead, time edit → visible in `make serve` against a full rebuild (sizes 100,1000 "
+                             "unless --sizes); with --write, replaces that section of the page only")
     args = parser.parse_args()
     mp3s = voices()
     if args.profile:
         profile(args.profile, mp3s)
+        return 0
+    if args.serve:
+        sizes = sorted(int(s) for s in (args.sizes if args.sizes != "100,1000,3000" else "100,1000").split(","))
+        edits = serve_bench(sizes, mp3s)
+        print("\n" + render_serve(edits))
+        if args.write:
+            write_serve_section(Path(args.write), serve_section(edits))
+            print(f"wrote {args.write}")
         return 0
     sizes = sorted(int(s) for s in args.sizes.split(","))
     started = time.perf_counter()
@@ -878,7 +1049,10 @@ def main() -> int:
     print(f"\nbenchmark took {total / 60:.1f} minutes")
     if args.write:
         path = Path(args.write)
+        old = path.read_text(encoding="utf-8") if path.exists() else ""
         path.write_text(page(rows, feed, args.feed_episodes, reads, args.runs, total), encoding="utf-8")
+        if SERVE_START in old and SERVE_END in old:  # the preview's figures (--serve) stay
+            write_serve_section(path, SERVE_START + old.split(SERVE_START, 1)[1].split(SERVE_END, 1)[0] + SERVE_END)
         print(f"wrote {path}")
     return 0
 

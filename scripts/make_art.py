@@ -1,131 +1,76 @@
 #!/usr/bin/env python3
-"""Draw the podcast's show art: podcasts/art/show-cover.png, a 1400 x 1400 px RGB PNG.
+"""Draw the podcast's show cover: podcasts/art/cln-podcast-cover.png, a 1400 x 1400 px RGB PNG.
 
-The design: a dark NHS blue field (#003087) with a lighter NHS blue band (#005EB8), the
-network's "double helix" (two sine-curve strands, for clinicians and managers working as
-one, joined by rungs), and the words "Clinical Leaders Network" and "Podcast" in DejaVu
-Sans (Debian's fonts-dejavu-core), or Pillow's built-in font if DejaVu is not installed.
+The design, in the site's look: an NHS blue field (#005EB8) with the network's mark (the double
+helix of plugins/cln/mark.py, drawn from the same geometry as the site's logo and favicons) in
+white, the words "Clinical Leaders Network" and "Podcast", and a dark blue (#003087) foot.
+The words are set in the font the project ships (plugins/cln/fonts/, Liberation Sans, SIL Open
+Font License), never one of the machine's.
 
-Deterministic: the same Pillow and font give a byte-identical file. The PNG is written
-with maximum compression and stays well under 300 KB.
+Deterministic: the same Pillow gives a byte-identical file, with no metadata, well under 500 KB.
+The file name is new with each redesign, so podcast apps fetch the new cover rather than keep
+the old one: point ``plugins: cln: podcast: image:`` in mkdocs.yml at it.
 
 Usage:
-    python scripts/make_art.py [--out podcasts/art/show-cover.png]
+    python scripts/make_art.py [--out podcasts/art/cln-podcast-cover.png]
 """
 
 from __future__ import annotations
 
 import argparse
-import itertools
-import math
 import os
 import sys
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_OUT = os.path.join(ROOT, "podcasts", "art", "show-cover.png")
+sys.path.insert(0, os.path.join(ROOT, "plugins"))  # the core, also installed in the venv
 
+from cln.mark import DARK_BLUE, NHS_BLUE, WHITE, draw_mark, png_bytes  # noqa: E402
+from cln.share import BOLD, PALE, REGULAR, shipped_font  # noqa: E402
+
+DEFAULT_OUT = os.path.join(ROOT, "podcasts", "art", "cln-podcast-cover.png")
 SIZE = 1400
-SCALE = 2  # drawn at twice the size, then reduced, for smooth edges
-
-DARK_BLUE = (0, 48, 135)  # NHS dark blue #003087
-BLUE = (0, 94, 184)  # NHS blue #005EB8
-LIGHT_BLUE = (65, 182, 230)  # NHS light blue #41B6E6
-WHITE = (255, 255, 255)
-PALE = (232, 237, 238)  # NHS pale grey #E8EDEE
-
-FONT_DIRS = ["/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/usr/local/share/fonts"]
+FOOT = 190  # the dark blue strip at the foot
 
 
-def font(name: str, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """A DejaVu font at ``size`` px, or Pillow's built-in font if DejaVu is not installed."""
-    for folder in FONT_DIRS:
-        path = os.path.join(folder, name)
-        if os.path.exists(path):
-            return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
-
-
-def helix(draw: ImageDraw.ImageDraw, x0: float, x1: float, mid: float, amp: float, turns: float, s: int) -> None:
-    """Two sine strands half a wave apart, woven over and under each other, joined by rungs."""
-    length = x1 - x0
-    radius = 8 * s  # half the strand's width
-
-    def y(t: float, phase: float) -> float:
-        return mid + amp * math.sin(2 * math.pi * turns * t + phase)
-
-    def stroke(t0: float, t1: float, phase: float, colour) -> None:
-        # A smooth thick curve: discs stamped closer together than a pixel.
-        steps = max(2, int((t1 - t0) * length / (s * 0.75)))
-        for i in range(steps + 1):
-            t = t0 + (t1 - t0) * i / steps
-            x, yy = x0 + t * length, y(t, phase)
-            draw.ellipse([x - radius, yy - radius, x + radius, yy + radius], fill=colour)
-
-    # Rungs first, so the strands cover their ends; none where the strands are close.
-    rungs = int(turns * 8)
-    for i in range(1, rungs):
-        t = i / rungs
-        x = x0 + t * length
-        ya, yb = y(t, 0.0), y(t, math.pi)
-        if abs(ya - yb) > 4 * radius:
-            draw.line([(x, ya), (x, yb)], fill=LIGHT_BLUE, width=5 * s)
-
-    # Pieces from one wave crest to the next, so each crossing is inside one piece; the
-    # strand in front alternates from crossing to crossing.
-    cuts = [0.0] + [(k + 0.5) / (2 * turns) for k in range(int(2 * turns))] + [1.0]
-    strands = ((0.0, WHITE), (math.pi, LIGHT_BLUE))
-    pieces = list(itertools.pairwise(cuts))
-    for layer in ("back", "front"):
-        for k, (t0, t1) in enumerate(pieces):
-            front = strands[k % 2]
-            back = strands[(k + 1) % 2]
-            phase, colour = back if layer == "back" else front
-            stroke(t0, t1, phase, colour)
-
-
-def centred(draw: ImageDraw.ImageDraw, text: str, y: float, face: ImageFont.FreeTypeFont | ImageFont.ImageFont,
-            fill, width: int) -> None:
-    left, top, right, _bottom = draw.textbbox((0, 0), text, font=face)
-    draw.text(((width - (right - left)) / 2 - left, y - top), text, font=face, fill=fill)
+def centred(draw: ImageDraw.ImageDraw, text: str, y: float, name: str, size: int, fill: str) -> None:
+    """``text`` centred across the cover, its baseline at ``y``."""
+    draw.text((SIZE / 2, y), text, font=shipped_font(name, size), fill=fill, anchor="ms")
 
 
 def draw_cover() -> Image.Image:
-    s = SCALE
-    w = SIZE * s
-    img = Image.new("RGB", (w, w), DARK_BLUE)
-    d = ImageDraw.Draw(img)
+    """The cover, 1400 px square."""
+    image = Image.new("RGB", (SIZE, SIZE), NHS_BLUE)
+    d = ImageDraw.Draw(image)
+    side = 560
+    left, top = (SIZE - side) // 2, 120
+    draw_mark(image, (left, top, left + side, top + side), WHITE)
 
-    # A lighter band behind the helix.
-    d.rectangle([0, 130 * s, w, 630 * s], fill=BLUE)
+    centred(d, "Clinical Leaders", 820, BOLD, 118, WHITE)
+    centred(d, "Network", 950, BOLD, 118, WHITE)
+    # "Podcast" on a white label, as the share images carry their labels.
+    label = shipped_font(BOLD, 96)
+    width = label.getlength("Podcast")
+    d.rounded_rectangle([(SIZE - width) / 2 - 48, 1010, (SIZE + width) / 2 + 48, 1150], radius=18, fill=WHITE)
+    centred(d, "Podcast", 1115, BOLD, 96, DARK_BLUE)
 
-    helix(d, 150 * s, 1250 * s, 380 * s, 160 * s, 2.0, s)
-
-    bold = font("DejaVuSans-Bold.ttf", 112 * s)
-    podcast = font("DejaVuSans-Bold.ttf", 150 * s)
-    small = font("DejaVuSans.ttf", 46 * s)
-
-    centred(d, "Clinical Leaders", 720 * s, bold, WHITE, w)
-    centred(d, "Network", 858 * s, bold, WHITE, w)
-    # A rule, then "Podcast" in the light blue.
-    d.rectangle([560 * s, 1020 * s, 840 * s, 1028 * s], fill=LIGHT_BLUE)
-    centred(d, "Podcast", 1062 * s, podcast, LIGHT_BLUE, w)
-    centred(d, "Leading service reform together", 1250 * s, small, PALE, w)
-
-    return img.resize((SIZE, SIZE), Image.Resampling.LANCZOS)
+    d.rectangle([0, SIZE - FOOT, SIZE, SIZE], fill=DARK_BLUE)
+    centred(d, "Leading service reform together", SIZE - FOOT / 2 + 17, REGULAR, 50, PALE)
+    return image
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Draw the podcast show art (1400 x 1400 px PNG).")
+    parser = argparse.ArgumentParser(description="Draw the podcast show cover (1400 x 1400 px PNG).")
     parser.add_argument("--out", default=DEFAULT_OUT, help="where to write the PNG (default: %(default)s)")
     args = parser.parse_args(argv)
-    img = draw_cover()
+    data = png_bytes(draw_cover())
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     tmp = args.out + ".tmp"
-    img.save(tmp, format="PNG", optimize=True, compress_level=9)
+    with open(tmp, "wb") as fh:
+        fh.write(data)
     os.replace(tmp, args.out)
-    print(f"{os.path.relpath(args.out)}: {img.width} x {img.height} px, {os.path.getsize(args.out)} bytes")
+    print(f"{os.path.relpath(args.out)}: {SIZE} x {SIZE} px, {len(data)} bytes")
     return 0
 
 

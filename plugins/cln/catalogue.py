@@ -10,24 +10,26 @@ taken from a signed cache (contentcache.py).
 
 from __future__ import annotations
 
+import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
-from . import published, rules
+from . import advice, published, rules
 from .audio import AudioProbe
-from .content import CaseStudy, Episode, Record, make_record, parse
+from .content import CaseStudy, Episode, EpisodeMeta, Record, make_record, parse
 from .contentcache import ContentCache
 from .episodes import EpisodeMedia, check_media, check_unique
 from .errors import Allowed, ContentError, Problem
 from .files import content_files
-from .guidlock import LOCK_NAME, GuidLock
+from .guidlock import check_published_guids
 from .settings import Settings
 from .taxonomy import Taxonomy
 from .yamlsource import Source
 
 __all__ = ["Catalogue", "EpisodeMedia", "Settings", "load_catalogue", "newest_first"]
 
+log = logging.getLogger("mkdocs.plugins.cln")
 
 
 @dataclass
@@ -41,7 +43,6 @@ class Catalogue:
     allowed: list[Allowed] = field(default_factory=list)
     audio_reads: int = 0
     from_cache: int = 0  # content files taken from the cache of checked files, unchanged since they passed
-    guid_lock: GuidLock | None = None  # the published guids, checked; the build adds new ones
 
     def with_term(self, kind: str, slug: str) -> list[Record]:
         """Every record carrying the value ``slug`` of ``kind``, newest first."""
@@ -74,9 +75,15 @@ def newest_first(records):
 
 
 def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
-                   taxonomy: Taxonomy | None = None) -> Catalogue:
-    """Read, validate and cross-check all content; raise ContentError with every problem."""
+                   taxonomy: Taxonomy | None = None, warnings: list[Problem] | None = None) -> Catalogue:
+    """Read, validate and cross-check all content; raise ContentError with every problem.
+
+    This is the one validation of both ``cln check`` and the build: everything the build refuses
+    is refused here. Warnings (advice.py) never stop it: they are added to ``warnings`` when a
+    list is given (``cln check`` shows them), otherwise logged at info level (the build).
+    """
     problems: list[Problem] = []
+    found_warnings: list[Problem] = []
     cache = _content_cache(settings) if taxonomy is None else None
     try:
         taxonomy = taxonomy or Taxonomy.load(settings.taxonomy_path)
@@ -100,6 +107,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             if source is not None:
                 draft = record.meta.draft if record is not None else source.data.get("draft") is True
                 pages[rel] = (f"{rules.SITE_FOLDERS[kind]}/{os.path.basename(rel)}", draft)
+                source, found = _file_extras(rel, kind, record, source, settings, probe, allowed, found_warnings)
+                problems += found
             if record is not None:
                 records[kind].append((record, source))
     if cache is not None:
@@ -115,9 +124,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
     if records["episode"] and settings.show_art:
         problems += rules.check_show_art(settings)
     problems += rules.check_links(settings, pages, links, taxonomy)
-    lock_path = os.path.join(settings.podcasts_dir, LOCK_NAME)
-    lock, found = GuidLock.read(lock_path, os.path.relpath(lock_path, settings.root).replace(os.sep, "/"))
-    problems += found + lock.check(records["episode"])
+    problems += check_published_guids(settings, records["episode"])  # against the main branch, through git
+    _hand_over(found_warnings, warnings)
     if problems:
         raise ContentError(problems)
     keep = (lambda r: True) if settings.include_drafts else (lambda r: not r.meta.draft)
@@ -129,7 +137,6 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
         allowed=sorted(allowed, key=lambda a: (a.path, a.line)),
         audio_reads=probe.reads - reads_before,
         from_cache=cache.hits if cache is not None else 0,
-        guid_lock=lock,
     )
 
 
@@ -177,3 +184,34 @@ def _checked_file(rel: str, raw: bytes, kind: str, settings: Settings, taxonomy:
     return record, problems, source
 
 
+
+
+def _files_only(rel: str, source: Source) -> Episode:
+    """An episode whose fields have problems, holding only its file fields that could be read, so
+    that its audio, transcript and art are checked in the same run as the rest."""
+    data = source.data
+    files = {key: data[key] for key in ("audio", "transcript", "image")
+             if isinstance(data.get(key), str) and data[key].strip()}
+    meta = EpisodeMeta.model_construct(**{"audio": None, "transcript": None, "image": None, **files}, chapters=[])
+    return make_record(rel, "episode", meta, source.body, source.body_line)  # type: ignore[return-value]
+
+
+def _file_extras(rel: str, kind: str, record: Record | None, source: Source, settings: Settings, probe: AudioProbe,
+                 allowed: list[Allowed], warnings: list[Problem]) -> tuple[Source, list[Problem]]:
+    """A file's warnings, and for an episode whose fields have problems, its files' problems (in
+    the same run); returns the source with its fields (a cached file's come from its record)."""
+    if record is not None and not source.data:  # from the cache, which keeps the record alone
+        source = replace(source, data=record.meta.model_dump(), body=record.body)
+    warnings += advice.warnings_for(rel, kind, source)
+    if record is None and kind == "episode":
+        return source, check_media(_files_only(rel, source), source, settings, probe, allowed)[0]
+    return source, []
+
+
+def _hand_over(found: list[Problem], warnings: list[Problem] | None) -> None:
+    """Warnings to the caller's list (``cln check``), or to the log at info level (the build)."""
+    if warnings is not None:
+        warnings += sorted(set(found))
+        return
+    for warning in sorted(set(found)):
+        log.info(f"{warning.path}:{warning.line}: {warning.field}: warning: {warning.message}")

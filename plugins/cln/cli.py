@@ -1,4 +1,4 @@
-"""The editors' commands: ``cln check``, ``cln new case-study|episode "Title"``, ``cln schema``.
+"""The editors' commands: ``cln check``, ``cln fix``, ``cln new case-study|episode "Title"``, ``cln schema``.
 
 ``check`` uses the same core as the build, without building the site.
 """
@@ -13,10 +13,11 @@ import re
 import sys
 import uuid
 
+from . import export as export_mod
 from . import schema as schema_mod
 from .audio import AudioProbe
 from .catalogue import Settings, load_catalogue
-from .errors import ContentError, unexpected
+from .errors import ContentError, Problem, unexpected
 from .render import MarkdownSettings
 from .settings import NETWORK_EMAIL, ShowSettings
 
@@ -82,8 +83,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     probe = AudioProbe(os.path.join(root, ".cache", "cln", "audio.json"))
     wanted = {os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/") for p in args.paths}
     wanted |= _media_of(root, wanted)
+    warnings: list[Problem] = []
     try:
-        catalogue = load_catalogue(settings, probe)
+        catalogue = load_catalogue(settings, probe, warnings=warnings)
         problems, allowed = [], catalogue.allowed
         counts = (len(catalogue.case_studies), len(catalogue.episodes))
     except ContentError as exc:
@@ -96,35 +98,87 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     problems = [p for p in problems if keep(p.path)]
     allowed = [a for a in allowed if keep(a.path)]
+    warnings = [w for w in warnings if keep(w.path)]
     if args.format == "json":
         print(json.dumps({
             "ok": not problems,
             "problems": [{"path": p.path, "line": p.line, "field": p.field, "message": p.message} for p in problems],
+            "warnings": [{"path": w.path, "line": w.line, "field": w.field, "message": w.message} for w in warnings],
             "allowed": [{"path": a.path, "line": a.line, "kind": a.kind, "reason": a.reason} for a in allowed],
         }, indent=2))
     elif args.format == "github":
         for p in problems:
             title = _property(p.field or "content")
             print(f"::error file={_property(p.path)},line={max(p.line, 1)},title={title}::{_data(p.message)}")
+        for w in warnings:
+            print(f"::warning file={_property(w.path)},line={max(w.line, 1)},title={_property(w.field)}::"
+                  f"{_data(w.message)}")
         for a in allowed:
             print(f"::notice file={_property(a.path)},line={a.line},title=privacy allowed::"
                   f"{_data(f'{a.kind} allowed: {a.reason}')}")
     else:
-        for p in problems:
-            print(p)
-        if allowed:
-            print(f"{len(allowed)} reviewed privacy exception{'s' * (len(allowed) != 1)} (privacy-allow):")
-            for a in allowed:
-                print(f"  {a.path}:{a.line}: {a.kind}: {a.reason}")
-        if problems:
-            files = len({p.path for p in problems})
-            print(f"\n{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}. "
-                  "Fix each line above and run the check again.")
-        elif counts:
-            print(f"All good: {counts[0]} case studies and {counts[1]} episodes checked.")
-        else:
-            print("All good.")
+        _print_text(problems, warnings, allowed, counts)
     return 1 if problems else 0
+
+
+def _print_text(problems: list[Problem], warnings: list[Problem], allowed: list,
+                counts: tuple[int, int] | None) -> None:
+    """The check's report for a person: problems, warnings, reviewed exceptions, then a summary."""
+    for p in problems:
+        print(p)
+    for w in warnings:
+        print(f"{w.path}:{w.line}: {w.field}: warning: {w.message}")
+    if allowed:
+        print(f"{len(allowed)} reviewed privacy exception{'s' * (len(allowed) != 1)} (privacy-allow):")
+        for a in allowed:
+            print(f"  {a.path}:{a.line}: {a.kind}: {a.reason}")
+    if problems:
+        files = len({p.path for p in problems})
+        print(f"\n{len(problems)} problem{'s' * (len(problems) != 1)} in {files} file{'s' * (files != 1)}. "
+              "Fix each line above and run the check again.")
+    elif counts:
+        print(f"All good: {counts[0]} case studies and {counts[1]} episodes checked.")
+    else:
+        print("All good.")
+    if warnings:
+        print(f"{len(warnings)} warning{'s' * (len(warnings) != 1)}: advice, which never stops the site "
+              "being published.")
+
+
+def cmd_fix(args: argparse.Namespace) -> int:
+    """Rewrite display names and near misses as slugs, and day-first dates as YYYY-MM-DD."""
+    from .files import content_files
+    from .fix import fix_files
+    from .taxonomy import Taxonomy
+
+    root = find_root(args.root or os.getcwd())
+    settings = project_settings(root)
+    try:
+        taxonomy = Taxonomy.load(settings.taxonomy_path)
+    except ContentError as exc:
+        print(exc.report())
+        return 1
+    wanted = [os.path.relpath(os.path.abspath(p), root).replace(os.sep, "/") for p in args.paths]
+    paths = []
+    for folder in (settings.case_studies_dir, settings.podcasts_dir):
+        for path in content_files(folder, root)[0]:
+            rel = os.path.relpath(path, root).replace(os.sep, "/")
+            if not wanted or any(rel == w or rel.startswith(w.rstrip("/") + "/") for w in wanted):
+                paths.append(rel)
+    changes = fix_files(root, paths, taxonomy, write=not args.dry_run)
+    for change in changes:
+        print(change)
+    made = [c for c in changes if c.new is not None]
+    files = len({c.path for c in made})
+    if not made:
+        print("Nothing to fix." if not changes else "Nothing fixed: the values above need your choice.")
+    elif args.dry_run:
+        print(f"Would fix {len(made)} value{'s' * (len(made) != 1)} in {files} file{'s' * (files != 1)}; "
+              "run `cln fix` without --dry-run to write them.")
+    else:
+        print(f"Fixed {len(made)} value{'s' * (len(made) != 1)} in {files} file{'s' * (files != 1)}; "
+              "nothing else in the files was changed. Run `cln check` next.")
+    return 0
 
 
 def _data(text: str) -> str:
@@ -260,6 +314,10 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="*", help="files or folders to report on (default: everything)")
     check.add_argument("--format", choices=("text", "github", "json"), default="text")
     check.set_defaults(func=cmd_check)
+    fix = sub.add_parser("fix", help="rewrite names as slugs and day-first dates as YYYY-MM-DD, where sure")
+    fix.add_argument("paths", nargs="*", help="files or folders to fix (default: all content)")
+    fix.add_argument("--dry-run", action="store_true", help="show the changes without writing them")
+    fix.set_defaults(func=cmd_fix)
     new = sub.add_parser("new", help="start a new case study or episode")
     new.add_argument("kind", choices=("case-study", "episode"))
     new.add_argument("title")
@@ -268,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     schema = sub.add_parser("schema", help="write the JSON Schemas of both front matters")
     schema.add_argument("--out", default="schema")
     schema.set_defaults(func=cmd_schema)
+    export_mod.add_command(sub)
     args = parser.parse_args(argv)
     try:
         return args.func(args)

@@ -77,7 +77,9 @@ def parse_date(value: Any) -> dt.date:
     elif isinstance(value, dt.date):
         day = value
     elif not isinstance(value, str) or not _DATE_RE.match(value.strip()):
-        raise _custom(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2009-01-15")
+        fix = (" (`cln fix` rewrites it for you)" if isinstance(value, str)
+               and re.match(r"^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*$", value) else "")
+        raise _custom(f"'{value}' is not a date; write it as YYYY-MM-DD, e.g. 2009-01-15{fix}")
     else:
         try:
             day = dt.date.fromisoformat(value.strip())
@@ -356,6 +358,57 @@ class Episode(Record):
 
 MODELS: dict[str, type[Strict]] = {"case-study": CaseStudyMeta, "episode": EpisodeMeta}
 
+# One example line for each field, written as an editor would paste it in place of the line
+# the message points at: each gives a valid field (tests/unit/test_layout.py pastes every one).
+EXAMPLES = {
+    "title": "title: Falls clinic in a care home",
+    "summary": "summary: A nurse-led falls clinic visited three care homes every fortnight for six months, and "
+               "falls fell by a third.",
+    "date": "date: 2009-01-15",
+    "updated": "updated: 2009-02-01",
+    "region": "region: north-west",
+    "topics": "topics: [planned-care]",
+    "professions": "professions: [nurse]",
+    "competencies": "competencies: [influencing-change]",
+    "authors": "authors: [{name: Consultant midwife}]",
+    "evidence": "evidence: reported",
+    "key_points": "key_points: [Falls fell by a third in six months.]",
+    "outcomes": 'outcomes: [{measure: Falls a month, before: "12", after: "8"}]',
+    "contact": "contact: cln@nhs.net",
+    "draft": "draft: false",
+    "audio": "audio: audio/{slug}.mp3",
+    "transcript": "transcript: transcripts/{slug}.vtt",
+    "episode": "episode: 1",
+    "season": "season: 1",
+    "type": "type: full",
+    "explicit": "explicit: false",
+    "guests": "guests: [{name: Consultant midwife}]",
+    "chapters": 'chapters: [{start: "00:00", title: Introduction}]',
+    "image": "image: art/{slug}.png",
+    "name": "name: Consultant midwife",
+    "role": "role: Consultant midwife",
+    "organisation": "organisation: Example Community Trust",
+    "measure": "measure: Falls a month",
+    "before": 'before: "12"',
+    "after": 'after: "8"',
+    "period": "period: six months",
+    "source": "source: the clinic's falls log",
+    "sample": "sample: 212 residents",
+    "start": 'start: "00:00"',
+}
+
+
+def example(name: str, path: str = "") -> str:
+    """The example line of field ``name``, for the file ``path`` (a guid made from its name, so
+    the example is the same in every run and differs between files)."""
+    import uuid
+
+    slug = path.rsplit("/", 1)[-1].removesuffix(".md") or "episode"
+    if name == "guid":
+        return f"guid: {uuid.uuid5(uuid.NAMESPACE_URL, 'cln:' + path)}"
+    return EXAMPLES[name].replace("{slug}", slug)
+
+
 _TYPE_WORDS = {
     "string_type": "should be text",
     "int_type": "should be a whole number, e.g. 3",
@@ -363,9 +416,9 @@ _TYPE_WORDS = {
     "int_from_float": "should be a whole number, e.g. 3",
     "bool_type": "should be true or false",
     "bool_parsing": "should be true or false",
-    "list_type": "should be a list, e.g. [first, second] or one '- item' a line",
-    "model_type": "should be a group of fields, e.g. name: ... on the next lines",
-    "model_attributes_type": "should be a group of fields, e.g. name: ... on the next lines",
+    "list_type": "should be a list",
+    "model_type": "should be a group of fields",
+    "model_attributes_type": "should be a group of fields",
     "dict_type": "should be a group of fields",
 }
 
@@ -394,7 +447,7 @@ def field_name(loc: tuple) -> str:
 _VALIDATOR_STEP = re.compile(r"^function-(after|before|wrap|plain)\[")
 
 
-def translate(error: ErrorDetails, model: type[Strict], kind_words: str) -> tuple[tuple, str]:
+def translate(error: ErrorDetails, model: type[Strict], kind_words: str, path: str = "") -> tuple[tuple, str]:
     """One pydantic error → (location, message in plain words)."""
     # Drop pydantic's own steps (validators) from the location, not an editor's key of that name.
     loc = tuple(p for i, p in enumerate(error["loc"])
@@ -402,7 +455,7 @@ def translate(error: ErrorDetails, model: type[Strict], kind_words: str) -> tupl
     kind, ctx = error["type"], error.get("ctx") or {}
     value: Any = error.get("input")
     if kind == "missing":
-        return loc, f"is required; {_hint(model, loc)}"
+        return loc, f"is required; {_hint(model, loc, path)}"
     if kind == "extra_forbidden":
         known = _fields_at(model, loc[:-1])
         near = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
@@ -417,7 +470,10 @@ def translate(error: ErrorDetails, model: type[Strict], kind_words: str) -> tupl
     if kind == "cln":
         return loc, error["msg"]
     if kind in _TYPE_WORDS:
-        return loc, f"{_TYPE_WORDS[kind]}, not {_describe(value)}"
+        named = next((p for p in reversed(loc) if isinstance(p, str)), "")
+        instead = (f"; write e.g. '{example(named, path)}'" if named in EXAMPLES and kind in ("list_type", "model_type",
+                   "model_attributes_type") and named == loc[-1] else "")
+        return loc, f"{_TYPE_WORDS[kind]}, not {_describe(value)}{instead}"
     return loc, f"{error['msg']} (got {_describe(value)})"
 
 
@@ -429,9 +485,9 @@ def _length_message(kind: str, loc: tuple, ctx: dict[str, Any], value: Any) -> s
         limit: Any = ctx.get("max_length")
         return f"is {len(value)} characters long; the limit is {limit}: shorten it by {len(value) - limit}"
     if kind == "too_short" and loc and loc[-1] == "authors":
-        return "is empty; name at least one author, e.g. '- name: Dr Jane Example' on the next line"
+        return f"is empty; name at least one author: write e.g. '{EXAMPLES['authors']}' on this line"
     if kind == "too_short" and loc and loc[-1] == "topics":
-        return "is empty; give 1 to 4 topic slugs, e.g. [planned-care]"
+        return f"is empty; give 1 to 4 topic slugs: write e.g. '{EXAMPLES['topics']}'"
     if kind == "too_short":
         return f"needs at least {ctx.get('min_length', 1)} entr{'y' if ctx.get('min_length', 1) == 1 else 'ies'}"
     return f"has {ctx.get('actual_length')} entries; at most {ctx.get('max_length')} are allowed"
@@ -461,7 +517,7 @@ def _inner_model(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _hint(model: type[BaseModel], loc: tuple) -> str:
+def _hint(model: type[BaseModel], loc: tuple, path: str = "") -> str:
     fields = _fields_at(model, loc[:-1])
     parent: Any = model
     for part in loc[:-1]:
@@ -469,7 +525,10 @@ def _hint(model: type[BaseModel], loc: tuple) -> str:
             parent = _inner_model(parent.model_fields[part].annotation) or parent
     info = parent.model_fields.get(loc[-1]) if loc and loc[-1] in fields else None
     desc = info.description if info and info.description else "see CONTRIBUTING.md"
-    return f"add '{loc[-1]}:' ({desc})"
+    name = str(loc[-1])
+    if name in EXAMPLES or name == "guid":
+        return f"add a line such as '{example(name, path)}' ({desc})"
+    return f"add '{name}:' ({desc})"
 
 
 def parse(path: str, raw: bytes, kind: str) -> tuple[Record | None, list[Problem], Source | None]:
@@ -492,7 +551,9 @@ def from_source(path: str, source: Source, kind: str) -> tuple[Record | None, li
     except ValidationError as exc:
         out = []
         for error in exc.errors():
-            loc, message = translate(error, model, kind_words)
+            loc, message = translate(error, model, kind_words, path)
+            if loc and loc[0] in source.unreadable:
+                continue  # its layout is reported already: its own checks wait for the fix
             out.append(Problem(path, source.line_of(loc), field_name(loc), message))
         return None, out
     return make_record(path, kind, meta, source.body, source.body_line), []

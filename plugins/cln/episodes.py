@@ -161,8 +161,11 @@ def check_media(episode: Episode, source: Source, settings: Settings, probe: Aud
     ``allowed`` is made afresh for each load of the catalogue, so it also marks one run of
     checks for the probe, which remembers which episode claimed each audio file first."""
     problems: list[Problem] = []
-    audio_path, facts = _check_audio(episode, source, settings, probe, allowed, problems)
-    transcript_path, cues = _check_transcript(episode, source, settings, allowed, problems)
+    # A file field that could not be read is None (catalogue._files_only): its own problem says why.
+    audio_path, facts = (_check_audio(episode, source, settings, probe, allowed, problems)
+                         if isinstance(episode.meta.audio, str) else (None, None))
+    transcript_path, cues = (_check_transcript(episode, source, settings, allowed, problems)
+                             if isinstance(episode.meta.transcript, str) else (None, []))
     image_path = _check_art(episode, source, settings, problems)
     if facts is not None:
         problems += _check_chapters(episode, source, facts)

@@ -4,6 +4,9 @@ placed around the rendered Markdown body. Everything from content is escaped her
 
 from __future__ import annotations
 
+import math
+import re
+
 from .catalogue import Catalogue, EpisodeMedia
 from .content import EVIDENCE_LEVELS, CaseStudy, CaseStudyMeta, Episode, Record, format_clock
 from .indexes import record_list
@@ -36,33 +39,84 @@ def _author(author) -> str:
             + (f", {extra}" if extra else "") + "</li>")
 
 
-def case_study_header(cs: CaseStudy, catalogue: Catalogue) -> str:
-    """The title, summary and metadata panel of a case study, and its outcomes table."""
+WORDS_A_MINUTE = 200  # a steady reading pace for a considered text
+_MARKUP = re.compile(r"<[^>]*>|\]\([^)]*\)|\{:?[ \t]*[#.][^}\n]*\}")  # tags, link addresses, attribute lists
+_WORD = re.compile(r"[^\W_]+(?:['’.-][^\W_]+)*")
+
+
+def reading_minutes(markdown: str) -> int:
+    """Minutes to read a body at about 200 words a minute, at least one: the words a reader
+    sees, not link addresses, tags or Markdown's own marks."""
+    words = len(_WORD.findall(_MARKUP.sub(" ", markdown)))
+    return max(1, math.ceil(words / WORDS_A_MINUTE))
+
+
+def reading_time(markdown: str) -> str:
+    """The reading time as the page shows it: "6 min read"."""
+    return f"{reading_minutes(markdown)} min read"
+
+
+def glance_facts(cs: CaseStudy, catalogue: Catalogue) -> list[tuple[str, str]]:
+    """The rows of "At a glance" (label, HTML): pathway, region, professions, evidence."""
     m, here = cs.meta, cs.url
-    rows = [("Published", time_tag(m.date))]
-    if m.updated and m.updated != m.date:
-        rows.append(("Updated", time_tag(m.updated)))
-    rows.append(("Region", _links(catalogue, "regions", [m.region], here)))
-    rows.append(("Topics", _links(catalogue, "topics", m.topics, here)))
+    rows = [("Pathway" if len(m.topics) == 1 else "Pathways", _links(catalogue, "topics", m.topics, here)),
+            ("Region", _links(catalogue, "regions", [m.region], here))]
     if m.professions:
         rows.append(("Professions", _links(catalogue, "professions", m.professions, here)))
+    rows.append(("Evidence", f'<span class="cln-level cln-level--{m.evidence}">{EVIDENCE_NAMES[m.evidence]}</span> '
+                             f"{escape(EVIDENCE_LEVELS[m.evidence])}"))
+    return rows
+
+
+def glance_html(cs: CaseStudy, catalogue: Catalogue) -> str:
+    """The "At a glance" panel: what the case study is about, how much weight its figures bear, its
+    headline outcome and how long it takes to read; HTML the core writes, not the theme."""
+    m = cs.meta
+    facts = "".join(f"<div><dt data-pagefind-ignore>{escape(k)}</dt><dd>{v}</dd></div>"
+                    for k, v in glance_facts(cs, catalogue))
+    out = [f'<section class="cln-glance" aria-labelledby="at-a-glance">'
+           f'<div class="cln-glance__head"><h2 id="at-a-glance">At a glance</h2>'
+           f'<p class="cln-glance__time" data-pagefind-ignore>{reading_time(cs.body)}</p></div>'
+           f'<div class="cln-glance__body"><dl class="cln-glance__facts">{facts}</dl>']
+    if m.outcomes:
+        o = m.outcomes[0]
+        label = "Headline figure (illustrative)" if m.evidence == "illustrative" else "Headline outcome"
+        period = f'<span class="cln-glance__period">{escape(o.period)}</span>' if o.period else ""
+        out.append(f'<div class="cln-glance__outcome"><p class="cln-glance__label" data-pagefind-ignore>{label}</p>'
+                   f'<p class="cln-glance__measure">{escape(o.measure)}</p>'
+                   f'<p class="cln-glance__change"><span class="cln-glance__before">'
+                   f'<span class="cln-visually-hidden">Before: </span>{escape(o.before)}</span>'
+                   f'<span class="cln-glance__arrow" aria-hidden="true">→</span>'
+                   f'<span class="cln-glance__after"><span class="cln-visually-hidden">after: </span>'
+                   f'{escape(o.after)}</span>'
+                   f"{period}</p></div>")
+    out.append("</div></section>")
+    return "".join(out)
+
+
+def case_study_header(cs: CaseStudy, catalogue: Catalogue) -> str:
+    """The top of a case study: title, the illustrative banner when there is one, "At a glance",
+    the byline (authors, dates, competencies, contact), the summary, key points and outcomes."""
+    m, here = cs.meta, cs.url
+    rows = [("Author" if len(m.authors) == 1 else "Authors",
+             f'<ul class="cln-authors">{"".join(_author(a) for a in m.authors)}</ul>'),
+            ("Published", time_tag(m.date))]
+    if m.updated and m.updated != m.date:
+        rows.append(("Updated", time_tag(m.updated)))
     if m.competencies:
         rows.append(("Competencies", _links(catalogue, "competencies", m.competencies, here)))
-    rows.append(("Authors" if len(m.authors) > 1 else "Author",
-                 f'<ul class="cln-authors">{"".join(_author(a) for a in m.authors)}</ul>'))
     if m.contact:
         rows.append(("Contact", f'<a href="mailto:{escape(m.contact)}">{escape(m.contact)}</a>'
                      if "@" in m.contact else escape(m.contact)))
-    if not m.outcomes:  # with outcomes, the evidence is said beside them
-        rows.append(("Evidence", f"{EVIDENCE_NAMES[m.evidence]}: {escape(EVIDENCE_LEVELS[m.evidence])}"))
     panel = "".join(f"<div><dt data-pagefind-ignore>{escape(k)}</dt><dd>{v}</dd></div>" for k, v in rows)
     out = [DRAFT_BANNER if m.draft else "", f"<h1>{escape(m.title)}</h1>",
            ILLUSTRATIVE_BANNER if m.evidence == "illustrative" else "",
+           glance_html(cs, catalogue),
+           f'<dl class="cln-meta" aria-label="About this case study">{panel}</dl>',
            f'<p class="cln-lead">{escape(m.summary)}</p>']
     if m.key_points:
         points = "".join(f"<li>{escape(point)}</li>" for point in m.key_points)
         out.append(f'<h2 id="key-points">Key points</h2><ul class="cln-key-points">{points}</ul>')
-    out.append(f'<dl class="cln-meta" aria-label="About this case study">{panel}</dl>')
     if m.outcomes:
         out.append(outcomes_table(m))
     return "\n".join(x for x in out if x)
@@ -95,9 +149,13 @@ def outcomes_table(m: CaseStudyMeta) -> str:
             f"{OUTCOME_CAPTIONS[m.evidence]}</caption><thead>{head}</thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
+SPEEDS = ("1", "1.25", "1.5", "2")  # playback speeds the player offers; cln.js remembers the reader's choice
+
+
 def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: Catalogue,
-                   transcript_url: str) -> str:
-    """Title, facts, player and chapters of an episode page."""
+                   transcript_url: str, art_url: str = "") -> str:
+    """Title and art, facts, the player (kept in view while the page scrolls, with its speed
+    and follow controls), guests, topics and chapters of an episode page."""
     m, here = ep.meta, ep.url
     facts = [time_tag(ep.published), f"{format_clock(media.audio.duration)} listen"]
     if m.season and m.episode:
@@ -106,15 +164,27 @@ def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: 
         facts.append(f"Episode {m.episode}")
     if m.type != "full":
         facts.append(m.type.capitalize())
-    out = [DRAFT_BANNER if m.draft else "", f"<h1>{escape(m.title)}</h1>",
+    art = (f'<img class="cln-episode-head__art" src="{escape(art_url)}" alt="" width="144" height="144" '
+           'decoding="async">' if art_url else "")
+    speeds = "".join(f'<button type="button" class="cln-speed__option" data-cln-speed="{s}" '
+                     f'aria-pressed="{"true" if s == "1" else "false"}">{s}×</button>' for s in SPEEDS)
+    # The speed and follow controls only work with cln.js, which shows them.
+    follow = ('<label class="cln-follow"><input type="checkbox" id="cln-follow" checked> Follow the audio</label>'
+              if any(cue.start >= 0 for cue in media.cues) else "")
+    out = [DRAFT_BANNER if m.draft else "",
+           f'<div class="cln-episode-head">{art}<div class="cln-episode-head__text"><h1>{escape(m.title)}</h1>'
+           f'<p class="cln-episode-head__facts">{" · ".join(facts)}</p></div></div>',
            f'<p class="cln-lead">{escape(m.summary)}</p>',
-           f'<p class="cln-card__meta">{" · ".join(facts)}</p>',
-           f'<figure class="cln-player"><figcaption class="md-visually-hidden">Listen to {escape(m.title)}</figcaption>'
+           f'<figure class="cln-player" id="cln-player">'
+           f'<figcaption class="cln-visually-hidden">Listen to {escape(m.title)}</figcaption>'
            f'<audio id="cln-audio" controls preload="metadata" src="{escape(audio_url)}">'
            f'<a href="{escape(audio_url)}">Download the episode (MP3)</a></audio>'
+           f'<div class="cln-player__controls" hidden data-pagefind-ignore>'
+           f'<div class="cln-speed" role="group" aria-labelledby="cln-speed-label">'
+           f'<span class="cln-speed__label" id="cln-speed-label">Speed</span>{speeds}</div>{follow}</div></figure>',
            f'<p class="cln-player__links"><a href="{escape(audio_url)}" download>Download the audio</a> · '
            f'<a href="#transcript">Read the transcript</a> · '
-           f'<a href="{escape(transcript_url)}">Transcript file</a></p></figure>']
+           f'<a href="{escape(transcript_url)}">Transcript file</a></p>']
     if m.guests:
         guests = "".join(f"<li>{escape(g.name)}" + (f", {escape(g.role)}" if g.role else "") + "</li>"
                          for g in m.guests)
@@ -123,7 +193,7 @@ def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: 
         out.append(f'<p class="cln-topics">Topics: {_links(catalogue, "topics", m.topics, here)}</p>')
     if m.chapters:
         items = "".join(
-            f'<li><a href="#t={c.start}" class="cln-seek" data-cln-seek="{c.start}">'
+            f'<li data-cln-chapter="{c.start}"><a href="#t={c.start}" class="cln-seek" data-cln-seek="{c.start}">'
             f'<span class="cln-seek__time">{format_clock(c.start)}</span></a> {escape(c.title)}</li>'
             for c in m.chapters
         )
@@ -133,7 +203,8 @@ def episode_header(ep: Episode, media: EpisodeMedia, audio_url: str, catalogue: 
 
 
 def transcript_section(media: EpisodeMedia) -> str:
-    """The transcript as readable text, each speaker's turn a paragraph, with its time."""
+    """The transcript as readable text, each speaker's turn a paragraph, with its time, in a
+    panel of its own height that cln.js scrolls to follow the audio (the page never moves)."""
     paras = []
     seen: set[int] = set()
     for cue in media.cues:
@@ -143,10 +214,12 @@ def transcript_section(media: EpisodeMedia) -> str:
         who = f'<strong class="cln-transcript__speaker">{escape(cue.speaker)}:</strong> ' if cue.speaker else ""
         # id="t-<seconds>": search links a word to the moment it is said (the first cue of each second).
         ident = f' id="t-{second}"' if cue.start >= 0 and second not in seen else ""
+        start = f' data-cln-cue="{cue.start:g}"' if cue.start >= 0 else ""
         seen.add(second)
-        paras.append(f"<p{ident}>{stamp}{who}{escape(cue.text)}</p>")
-    return (f'<section class="cln-transcript" aria-labelledby="transcript"><h2 id="transcript">Transcript</h2>'
-            f'{"".join(paras)}</section>')
+        paras.append(f"<p{ident}{start}>{stamp}{who}{escape(cue.text)}</p>")
+    # No id on the section: search reads the first id after #transcript that is not a line's as its end.
+    return (f'<h2 id="transcript">Transcript</h2><section class="cln-transcript" '
+            f'aria-labelledby="transcript" tabindex="0">{"".join(paras)}</section>')
 
 
 def related_section(record: Record, related: list[Record], catalogue: Catalogue) -> str:
@@ -167,7 +240,9 @@ def header_html(record: Record, catalogue: Catalogue, plan: Plan) -> str:
     audio = plan.audio_url[record.slug]
     audio_link = audio if "://" in audio else rel(record.url, audio)
     transcript_link = rel(record.url, plan.transcript_uri[record.slug])
-    return episode_header(record, catalogue.media[record.slug], audio_link, catalogue, transcript_link)
+    art = plan.image_uri.get(record.slug) or plan.art_uri
+    return episode_header(record, catalogue.media[record.slug], audio_link, catalogue, transcript_link,
+                          rel(record.url, art) if art else "")
 
 
 def print_address(url: str) -> str:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 
-from . import indexes, related
+from . import cms, indexes, mark, related, share
 from .catalogue import Catalogue
 from .content import CaseStudy, Episode, Record
 from .feeds.podcast import chapters_json
 from .feeds.terms import term_feeds
 from .listing import listing_files
+from .published_state import redirect_files
 from .served import ServedMedia
 from .settings import SiteSettings
 from .urls import hashed_name, served_uri
@@ -55,6 +56,7 @@ class Plan:
     image_uri: dict[str, str] = field(default_factory=dict)  # slug → address of the episode's own art
     art_uri: str = ""
     related: dict[str, list[Record]] = field(default_factory=dict)  # src_uri → its related records
+    editor: bool = False  # whether /admin/ (the web editor, cms.py) is in the site
 
 
 def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: ServedMedia) -> Plan:
@@ -102,4 +104,14 @@ def plan_site(catalogue: Catalogue, root: str, site: SiteSettings, served: Serve
         if media.image_path:
             plan.image_uri[ep.slug] = art(media.image_path)
     plan.related = related.related_lists(plan.records.values())
+    # The web editor at /admin/, when Decap CMS is installed (node_modules; `make build` installs it).
+    made, copied = cms.admin_files(root, catalogue.taxonomy, cms.editor_settings(root), site.site_url)
+    plan.static += [MadeFile(uri, content) for uri, content in made.items()]
+    plan.static += [CopiedFile(uri, path) for uri, path in copied.items()]
+    plan.editor = bool(made)
+    # The network's mark (header logo, favicons) and the share images (drawn once into the build cache).
+    plan.static += [MadeFile(uri, content) for uri, content in mark.site_files().items()]
+    plan.static += [CopiedFile(uri, path) for uri, path in share.share_images(catalogue, root, site).items()]
+    # The old address of every renamed case study or episode keeps answering (published_state.py).
+    plan.static += [MadeFile(uri, page) for uri, page in redirect_files(catalogue, root, site)]
     return plan

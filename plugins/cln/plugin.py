@@ -5,8 +5,8 @@ folder beside it, and ``on_shutdown`` swaps that in, in one step, only if the bu
 (see publish.py). So a failed, interrupted or concurrent build leaves the last good site whole.
 This needs MkDocs' own commands (``mkdocs build``, ``mkdocs gh-deploy``), which call
 ``on_startup`` and ``on_shutdown``: a bare ``mkdocs.commands.build.build(config)`` call gets
-neither, so the plugin then builds in place as plain MkDocs does and does not record new
-podcast guids in ``podcasts/guids.lock``.
+neither, so the plugin then builds in place as plain MkDocs does. No build writes a source
+file: published podcast guids are checked against the main branch through git (guidlock.py).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,8 +25,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
-from . import csp, handpages, indexes, pages, publish, sanitise, search
+from . import chrome, csp, handpages, indexes, pages, preview, publish, sanitise, search, structured
 from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
 from .config import ClnConfig, show_settings
@@ -63,12 +65,24 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         self.serving = command == "serve"
         self.command: str | None = command
         self.built = self.failed = False
+        # The preview's memory between rebuilds (preview.py): what each page was made from, what
+        # was written, which addresses show an error page, and the search index beside the server.
+        self.dirty = dirty and self.serving
+        self.previous: preview.Fingerprints | None = None
+        self.outputs: set[str] = set()
+        self.error_pages: set[str] = set()
+        self.problems: list = []
+        self.search_runner = preview.SearchRunner(search.build_index) if self.serving else None
+        if self.dirty:  # MkDocs warns that dirty builds go stale; the plugin's answers keep them right
+            logging.getLogger("mkdocs.commands.build").addFilter(_quiet_dirty_warning)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Reset per-build state, load and validate all content, register templates and assets."""
         self.root = os.path.dirname(os.path.abspath(config.config_file_path))
         self._start_publication(config)
-        self.notes: dict[str, str] = {}
+        if not (getattr(self, "dirty", False) and hasattr(self, "notes")):
+            # The preview keeps the show notes of episodes whose pages it does not make again.
+            self.notes: dict[str, str] = {}
         cfg = self.config
         self.info = SiteSettings(site_name=config.site_name, site_url=config.site_url or "http://127.0.0.1:8000/",
                                  show=show_settings(cfg.podcast), media_base_url=cfg.media_base_url,
@@ -80,18 +94,32 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                             markdown=MarkdownSettings.from_mkdocs(config.markdown_extensions, config.mdx_configs))
         self.probe = AudioProbe(os.path.join(self.root, cfg.cache_dir, "audio.json"))
         try:
-            self.catalogue: Catalogue = load_catalogue(settings, self.probe)
-            self.served = prepare_media(self.catalogue, self.root, self.info)
-            self.plan = plan_site(self.catalogue, self.root, self.info, self.served)
+            catalogue = load_catalogue(settings, self.probe)
+            served = prepare_media(catalogue, self.root, self.info)
+            plan = plan_site(catalogue, self.root, self.info, served)
+            footer = chrome.Footer.make(self.info, catalogue, config.docs_dir, config.copyright or "")
+            self.catalogue: Catalogue = catalogue
+            self.served, self.plan, self.footer, self.problems = served, plan, footer, []
         except ContentError as exc:
-            raise PluginError(exc.report()) from None
+            if not (getattr(self, "serving", False) and getattr(self, "previous", None)):
+                raise PluginError(exc.report()) from None
+            # The preview keeps serving the last good pages; the problems go to the terminal, to
+            # an error page at the bad file's address, and to a banner on every other page.
+            self.problems = exc.problems
+            sys.stderr.write(exc.report() + "\nThe preview keeps the last good pages until this is fixed.\n")
         except Exception as exc:  # a fault of ours, never the editor's: say so without a traceback
             if os.environ.get("CLN_DEBUG"):
                 raise
             raise PluginError(unexpected(exc)) from None
         finally:
             self.probe.save()
+        if not self.plan.editor:
+            log.info("The web editor (/admin/) is left out: Decap CMS is not installed; "
+                     "`make build` installs it (npm ci)")
         config.theme.dirs.insert(0, os.path.join(HERE, "templates"))
+        # The network's mark in the header and the browser tab (files made by mark.py, in the plan).
+        config.theme["logo"] = "assets/cln/mark.svg"
+        config.theme["favicon"] = "assets/cln/favicon.svg"
         if "assets/cln/cln.css" not in config.extra_css:
             config.extra_css.append("assets/cln/cln.css")
         if "assets/cln/cln.js" not in [str(s) for s in config.extra_javascript]:
@@ -119,7 +147,27 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         for asset in ASSETS:
             source = os.path.join(HERE, "assets", os.path.basename(asset))
             files.append(File.generated(config, asset, abs_src_path=source))
+        if getattr(self, "serving", False):
+            self._mark_changed(files, config)
         return files
+
+    def _mark_changed(self, files: Files, config: MkDocsConfig) -> None:
+        """Tell MkDocs' dirty mode exactly which pages to make again (preview.py)."""
+        self.files = files
+        plan = self.plan
+        own = [os.path.join(HERE, "templates"), os.path.join(HERE, "assets"), config.config_file_path,
+               os.path.join(self.root, "taxonomy.yml"), *([config.theme.custom_dir] if config.theme.custom_dir else [])]
+        site = preview.files_fingerprint(own) + repr(self.info) + repr(sorted(config.plugins))
+        generated = {uri: f"{g.title}\n{g.description}\n{g.html}" for uri, g in plan.generated.items()}
+        extra = {uri: "|".join((plan.audio_url.get(r.slug, ""), plan.transcript_uri.get(r.slug, ""),
+                                plan.image_uri.get(r.slug, ""), plan.art_uri))
+                 for uri, r in plan.records.items()}
+        docs = {f.src_uri: preview._read(f.abs_src_path) for f in files.documentation_pages()
+                if f.abs_src_path and f.src_uri not in plan.records and f.src_uri not in plan.generated}
+        self.current = preview.Fingerprints.of(site, self.catalogue, plan.records, plan.related, generated, docs, extra)
+        changed = set() if self.problems else self.current.changed(self.previous) | self.error_pages
+        for file in files.documentation_pages():
+            file.is_modified = _answer(file.src_uri in changed)  # type: ignore[method-assign]
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Date every page from content (for the sitemap) and hide the one-item sidebar."""
@@ -151,7 +199,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             return generated.html
         record = self.plan.records.get(page.file.src_uri)
         if record is None:
-            html = handpages.fill(html, self.catalogue, page.url, config.site_url or "/")
+            if "toc" in (page.meta.get("hide") or []):  # no table of contents at all, the drawer's included
+                page.toc = get_toc([])
+            html = handpages.fill(html, self.catalogue, page.url, config.site_url or "/", self.plan.audio_url)
             return search.page_facets() + html if search.indexed(page.url) else html
         # What readers get is the allowlist's output, whatever Markdown made of the body; the
         # core has already refused any body from which cleaning would take something away.
@@ -174,8 +224,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
         """Give every page its Content-Security-Policy, the ``<link rel="alternate">`` tags of its feeds,
-        a skip link (Material adds one only when the page has a heading in its body), and, on the
-        pages search indexes, ``data-pagefind-body`` on the main content."""
+        a skip link (Material adds one only when the page has a heading in its body), its JSON-LD,
+        Open Graph and Twitter card tags, the site's footer, and, on the pages search indexes,
+        ``data-pagefind-body`` on the main content."""
         if 'class="md-skip"' not in output and SKIP_DIV in output and ARTICLE in output:
             output = output.replace(ARTICLE, ARTICLE[:-1] + ' id="cln-main">', 1)
             output = output.replace(SKIP_DIV, SKIP_DIV + '<a href="#cln-main" class="md-skip">Skip to content</a>', 1)
@@ -183,24 +234,27 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             output = output.replace(ARTICLE[:-1], ARTICLE[:-1] + " data-pagefind-body", 1)
         # Feed readers and browsers find the site's feeds (and a topic's or region's own) from any page.
         feeds = alternate_links(self.catalogue, self.info, page.url, page.file.src_uri)
-        output = output.replace("</head>", feeds + "</head>", 1)
+        # How the page describes itself to search engines and shared-link cards (structured.py).
+        ref = structured.PageRef(page.url, page.file.src_uri, page.title or "",
+                                 str(page.meta.get("description") or config.site_description or ""))
+        head = structured.head_html(ref, self.catalogue, self.plan, self.info)
+        if getattr(self, "serving", False):  # the preview reloads itself and shows problems (cln.js)
+            feeds += preview.status_meta(page.url)
+        output = output.replace("</head>", head + feeds + "</head>", 1)
+        output = output.replace(chrome.FOOTER_MARKER, self.footer.html(page.url), 1)
         return csp.add_policy(output, self.info.media_base_url)
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404) get the same policy."""
         if template_name.endswith(".html"):
+            output_content = output_content.replace(chrome.FOOTER_MARKER, self.footer.html(None), 1)
             return csp.add_policy(output_content, self.info.media_base_url)
         return output_content
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Write the feeds and the tagged audio for a media host when one is configured, then
-        index the built pages for search (Pagefind, into ``pagefind/``); a failed index fails the build.
-
-        The guid lock is written in ``on_shutdown``, once the new site is published.
-        """
+        index the built pages for search (Pagefind, into ``pagefind/``); a failed index fails the build."""
         out = config.site_dir
-        if getattr(self, "command", None) is None and self._guid_lock_text() is not None:
-            log.info("podcasts/guids.lock is only updated by `mkdocs build`, which calls on_shutdown")
         _write(os.path.join(out, "case-studies", "feed.xml"), case_study_feed(self.catalogue, self.info))
         if self.catalogue.episodes:
             feed = podcast_feed(self.catalogue, self.plan, self.info, self.notes)
@@ -212,6 +266,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 dest = os.path.join(media_dir, uri)
                 os.makedirs(os.path.dirname(dest), exist_ok=True)
                 shutil.copyfile(served, dest)
+        if getattr(self, "search_runner", None) is not None:  # the preview: index beside the server, swapped in
+            self._finish_preview(out, config.theme.get("language") or "en")
+            self.built = True
+            return
         try:  # last: Pagefind reads the pages as written
             report = search.build_index(out, config.theme.get("language") or "en")
         except search.SearchIndexError as exc:
@@ -220,12 +278,45 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         log.info(f"Search: indexed {pages_} ({report.words} words) into {search.OUTPUT_SUBDIR}/")
         self.built = True  # all written; MkDocs may still abort in strict mode (then on_build_error)
 
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        """In the preview's dirty mode, pages not made again still need their dates in the sitemap."""
+        if getattr(self, "dirty", False):
+            for file in files.documentation_pages():
+                if file.page is not None:
+                    file.page.update_date = self._changed(file.page) or file.page.update_date
+        return env
+
+    def _finish_preview(self, out: str, language: str) -> None:
+        """After a preview build: delete what went away, show problems in place of pages, and
+        have the search index made again beside the server."""
+        now = {f.abs_dest_path for f in self.files}
+        now |= {os.path.join(out, "case-studies", "feed.xml"), os.path.join(out, "podcast", "feed.xml")}
+        if self.dirty:
+            preview.remove_stale(out, self.outputs, now)
+        self.outputs = now
+        policy = csp.policy("", self.info.media_base_url)
+        shown = set()
+        for path in sorted({p.path for p in self.problems}):
+            address = preview.address_of(path)
+            if address:
+                page = preview.error_page(self.problems, path, policy, address)
+                preview._write(os.path.join(out, address), page.encode())
+                shown.add(address.removesuffix("/index.html") + ".md")
+        self.preview_builds = getattr(self, "preview_builds", 0) + 1
+        preview.write_status(out, self.problems, self.preview_builds)
+        if not self.problems:
+            self.previous, self.error_pages = self.current, set()
+        else:
+            self.error_pages |= shown
+        assert self.search_runner is not None
+        self.search_runner.request(out, language)
+
     def on_build_error(self, *, error: Exception) -> None:
         """The build failed (bad content, a strict-mode warning, any error): keep the last good site."""
         self.failed = True
 
     def on_shutdown(self) -> None:
-        """Swap the new site in if the build succeeded, then record newly published guids."""
+        """Swap the new site in if the build succeeded."""
         try:
             self._finish_publication()
         finally:
@@ -250,22 +341,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         # An exception in flight (Ctrl-C after on_post_build, say) means the build did not finish.
         success = self.built and not self.failed and sys.exc_info()[0] is None
         site_dir = publication.site_dir
-        if publication.finish(success, after=self._record_guids):
+        if publication.finish(success):
             log.info(f"Published the new site to {site_dir}")
         elif os.path.isdir(site_dir):
             log.info(f"The build failed or was stopped: {site_dir} still holds the last good site")
-
-    def _guid_lock_text(self) -> str | None:
-        catalogue: Catalogue | None = getattr(self, "catalogue", None)
-        if catalogue is None or catalogue.guid_lock is None:
-            return None
-        return catalogue.guid_lock.updated(catalogue.episodes)
-
-    def _record_guids(self) -> None:
-        """Add newly published episodes to ``podcasts/guids.lock``: only once they are published."""
-        text = self._guid_lock_text()
-        if text is not None and self.catalogue.guid_lock is not None:  # a text means a catalogue with a lock
-            _replace(os.path.join(self.root, self.catalogue.guid_lock.path), text.encode("utf-8"))
 
     def on_serve(self, server, *, config: MkDocsConfig, builder):
         """Rebuild when content, not only docs/, changes."""
@@ -299,6 +378,15 @@ class _LinkedFile(File):
             super().copy_file(dirty)
 
 
+def _quiet_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _answer(flag: bool) -> Callable[[], bool]:
+    """A ``File.is_modified`` that gives the plugin's own answer."""
+    return lambda: flag
+
+
 def _front(meta: dict) -> str:
     """YAML front matter for a generated page, written as JSON (valid YAML, and far quicker to write)."""
     return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n\n"
@@ -310,19 +398,6 @@ def _serve_folder(site_dir: str) -> bool:
     path = os.path.abspath(site_dir)
     in_temp = os.path.dirname(path) == os.path.abspath(tempfile.gettempdir())
     return in_temp and os.path.basename(path).startswith(("mkdocs_", "properdocs_"))
-
-
-def _replace(path: str, data: bytes) -> None:
-    """Write a file whole or not at all: a new file renamed over the old one."""
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    tmp = f"{path}.{os.getpid()}.tmp"
-    try:
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
 
 
 def _write(path: str, data: bytes) -> None:

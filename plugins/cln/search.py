@@ -117,14 +117,15 @@ def _count(output: str, what: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def build_index(site_dir: str, language: str = "en") -> IndexReport:
-    """Index the built site in ``site_dir`` with Pagefind, writing ``site_dir/pagefind/``.
+def build_index(site_dir: str, language: str = "en", output_subdir: str = OUTPUT_SUBDIR) -> IndexReport:
+    """Index the built site in ``site_dir`` with Pagefind, writing ``site_dir/pagefind/`` (or
+    ``output_subdir``: the preview indexes into a private folder and swaps it in).
 
     Raises :class:`SearchIndexError` with Pagefind's own words when it fails.
     """
     binary = pagefind_binary()
     site = os.path.abspath(site_dir)
-    args = [binary, "--site", site, "--output-subdir", OUTPUT_SUBDIR, "--force-language", language or "en"]
+    args = [binary, "--site", site, "--output-subdir", output_subdir, "--force-language", language or "en"]
     for selector in EXCLUDE_SELECTORS:
         args += ["--exclude-selectors", selector]
     # Run inside the site, so no pagefind.yml or .toml lying in the project changes what is indexed.
@@ -141,6 +142,6 @@ def build_index(site_dir: str, language: str = "en") -> IndexReport:
         said = "\n".join(line for line in output.splitlines() if line.strip())[-2000:] or "(no output)"
         raise SearchIndexError(f"the search index was not made: Pagefind stopped with exit code "
                                f"{proc.returncode}:\n{said}")
-    if not os.path.isfile(os.path.join(site, OUTPUT_SUBDIR, "pagefind.js")):
-        raise SearchIndexError(f"the search index was not made: Pagefind wrote no {OUTPUT_SUBDIR}/pagefind.js")
+    if not os.path.isfile(os.path.join(site, output_subdir, "pagefind.js")):
+        raise SearchIndexError(f"the search index was not made: Pagefind wrote no {output_subdir}/pagefind.js")
     return IndexReport(_count(output, "page"), _count(output, "word"), _count(output, "filter"), output)

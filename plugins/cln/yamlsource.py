@@ -15,6 +15,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from . import layout
 from .errors import Problem
 
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -102,6 +103,9 @@ class Source:
     body_line: int
     text: str
     lines: dict[tuple, int] = field(default_factory=dict)
+    # Top-level fields that could not be read (a layout mistake with no one-line fix): their
+    # own checks wait for the layout to be put right, the rest of the file is checked.
+    unreadable: frozenset[str] = frozenset()
 
     def line_of(self, loc: tuple) -> int:
         """The line of the deepest known key on the path ``loc`` (1 when none is known)."""
@@ -163,7 +167,11 @@ def split_front_matter(text: str) -> tuple[str, str] | None:
 
 
 def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
-    """Decode and split one file; return the source, or the problems that stop it."""
+    """Decode and split one file; return the source, or the problems that stop it.
+
+    Layout mistakes (layout.py) are reported all at once, each with its fix; the fields are
+    then read as they would be once fixed, so their own checks run in the same round.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -173,28 +181,114 @@ def read_source(path: str, raw: bytes) -> tuple[Source | None, list[Problem]]:
     if not _OPEN.match(text):
         return None, [Problem(path, 1, "", "has no front matter; the file must start with a line '---', "
                                            "then the fields, then another '---'")]
+    problems: list[Problem] = []
     parts = split_front_matter(text)
     if parts is None:
-        return None, [Problem(path, 1, "", "front matter has no closing '---' line: after the last field, "
-                                           "add a line with just three hyphens ---, then the text")]
+        count = layout.guess_end(text)
+        if count is None:
+            return None, [Problem(path, 1, "", "front matter has no closing '---' line: after the last field, "
+                                               "add a line with just three hyphens ---, then the text")]
+        all_lines = text.split("\n")
+        parts = "\n" + "\n".join(all_lines[1:1 + count]), "\n" + "\n".join(all_lines[1 + count:])
+        problems.append(Problem(path, count + 1, "", f"front matter has no closing '---' line: add a line with just "
+                                                     f"three hyphens --- after line {count + 1}, the last field"))
     post_fm, body = parts
     if len(post_fm.encode()) > MAX_FRONT_MATTER_BYTES:
         return None, [Problem(path, 1, "", f"front matter is over {MAX_FRONT_MATTER_BYTES // 1024} KB; "
                                            "it should be a few lines")]
-    try:
-        node, data = _load(post_fm)
-    except yaml.MarkedYAMLError as exc:
+    fm_lines = post_fm.split("\n")
+    mistakes = layout.scan(fm_lines, first_line=1)
+    problems += [Problem(path, m.line, m.field, m.message) for m in mistakes]
+    for m in mistakes:  # read the fields as they will be once fixed
+        if m.replacement is not None:
+            fm_lines[m.line - 1] = m.replacement
+    read = _read_fields(path, "\n".join(fm_lines) if mistakes else post_fm, {m.line for m in mistakes})
+    if isinstance(read, Problem):
+        return None, [*problems, read]
+    node, data, lines, found, unreadable = read
+    unreadable |= {m.key for m in mistakes if m.replacement is None and m.key}
+    if node is None and not data and not problems and not found:
+        return None, [Problem(path, 2, "", "front matter should be a set of 'field: value' lines")]
+    body_line = 1 + post_fm.count("\n")  # the line of the body's first character
+    return Source(path, data, body, body_line, text, lines, frozenset(unreadable)), problems + found
+
+
+_Read = tuple[yaml.Node | None, dict[str, Any], dict[tuple, int], list[Problem], set[str]]
+
+
+def _yaml_problem(path: str, exc: Exception, offset: int = 0) -> Problem:
+    """A YAML error in words, on its line."""
+    if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.context_mark or exc.problem_mark  # where the broken construct starts
         line = mark.line + 1 if mark else 1
         what = exc.problem or "invalid YAML"
-        return None, [Problem(path, line, "", f"front matter is not valid YAML: {what} (check indentation, "
-                                              "colons, and quotes around text containing ': ' or '#')")]
-    except (yaml.YAMLError, RecursionError, ValueError) as exc:
-        return None, [Problem(path, 1, "", "front matter is not valid YAML (check indentation, colons, and quotes "
-                                           f"around text containing ': ' or '#'): {exc.__class__.__name__}")]
-    if node is None or not isinstance(data, dict):  # no node, no data
-        return None, [Problem(path, 2, "", "front matter should be a set of 'field: value' lines")]
+        return Problem(path, line, "", f"front matter is not valid YAML: {what} (check indentation, "
+                                       "colons, and quotes around text containing ': ' or '#')")
+    return Problem(path, 1, "", "front matter is not valid YAML (check indentation, colons, and quotes "
+                                f"around text containing ': ' or '#'): {exc.__class__.__name__}")
+
+
+_LOAD_ERRORS = (yaml.YAMLError, RecursionError, ValueError)
+
+
+def _read_fields(path: str, fm: str, reported: set[int]) -> _Read | Problem:
+    """The fields of the front matter ``fm``: all at once when it is valid YAML; otherwise field by
+    field, leaving out (as unreadable) the fields YAML cannot read, each reported once."""
+    try:
+        node, data = _load(fm)
+    except _LOAD_ERRORS as exc:
+        problem = str(getattr(exc, "problem", "") or "")
+        if "aliases" in problem or "nested more than" in problem or not isinstance(exc, yaml.YAMLError):
+            return _yaml_problem(path, exc)  # an attack, not a slip: stop here
+        return _field_by_field(path, fm, reported)
+    if node is None:
+        return None, {}, {}, [], set()
+    if not isinstance(data, dict):
+        return _field_by_field(path, fm, reported)
     lines: dict[tuple, int] = {}
     _key_lines(node, (), lines)
-    body_line = 1 + post_fm.count("\n")  # the line of the body's first character
-    return Source(path, data, body, body_line, text, lines), _duplicate_keys(node, (), path)
+    return node, data, lines, _duplicate_keys(node, (), path), set()
+
+
+_TOP_KEY = re.compile(r"([A-Za-z_][\w-]*)\s*:")
+
+
+def _field_by_field(path: str, fm: str, reported: set[int]) -> _Read:
+    text_lines = fm.split("\n")
+    starts = [i for i, line in enumerate(text_lines)
+              if line[:1] and line[:1] not in " \t#-" and not line.startswith("---")]
+    data: dict[str, Any] = {}
+    lines: dict[tuple, int] = {}
+    problems: list[Problem] = []
+    unreadable: set[str] = set()
+    if not starts:  # not one line that starts a field
+        return None, {}, {}, [] if reported else [Problem(path, 2, "", "front matter should be a set of "
+                                                                       "'field: value' lines")], set()
+    for start, end in zip(starts, [*starts[1:], len(text_lines)], strict=True):
+        key = _TOP_KEY.match(text_lines[start])
+        name = key[1] if key else ""
+        chunk = "\n" * start + "\n".join(text_lines[start:end])
+        try:
+            node, value = _load(chunk)
+        except _LOAD_ERRORS as exc:
+            node, value = None, exc
+        if node is None or not isinstance(value, dict):
+            unreadable.add(name)
+            if not reported & set(range(start + 1, end + 1)):
+                if isinstance(value, Exception):
+                    problems.append(_yaml_problem(path, value))
+                else:
+                    problems.append(Problem(path, start + 1, "", "front matter should be a set of 'field: value' "
+                                                                 "lines"))
+            continue
+        block_lines: dict[tuple, int] = {}
+        _key_lines(node, (), block_lines)
+        problems += _duplicate_keys(node, (), path)
+        for k, v in value.items():
+            if k in data:
+                problems.append(Problem(path, block_lines[(k,)], str(k), f"is written twice (first on line "
+                                                                         f"{lines[(k,)]}); keep one of them"))
+                continue
+            data[k] = v
+            lines.update({loc: line for loc, line in block_lines.items() if loc[0] == k})
+    return None, data, lines, problems, unreadable

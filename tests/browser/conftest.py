@@ -10,6 +10,7 @@ import re
 import subprocess
 import sys
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -126,15 +127,42 @@ def browser():
         chrome.close()
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+
+def _tab(browser, viewport: dict):
+    """A tab in its own context, which collects the console's errors (``tab.console_errors``)."""
+    context = browser.new_context(viewport=viewport)
     tab = context.new_page()
     errors: list[str] = []
     tab.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     tab.console_errors = errors
     yield tab
     context.close()
+
+
+@pytest.fixture
+def page(browser):
+    yield from _tab(browser, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser):
+    yield from _tab(browser, PHONE)
+
+
+def until(page, script: str, timeout: float = 15.0):
+    """Poll a JavaScript function in the page until it returns something truthy (the site's policy
+    refuses the string evaluation that wait_for_function polls with)."""
+    end = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if value:
+            return value
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {script}")
+        page.wait_for_timeout(100)
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[str]:

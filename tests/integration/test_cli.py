@@ -132,7 +132,7 @@ def test_check_reports_every_problem_with_its_line_in_text_github_and_json(proje
         "case_studies/falls.md:4: date: '2026-02-30' is not a real date",
         "case_studies/falls.md:5: region: 'north wset' is not a region slug; did you mean 'north-west'?",
         "case_studies/falls.md:6: topics[0]: 'falls' is not a topic slug; allowed: maternity-and-newborn",
-        "case_studies/falls.md:7: professions: should be a list, e.g. [first, second]",
+        "case_studies/falls.md:7: professions: should be a list, not 'nurse'; write e.g. 'professions: [nurse]'",
         "case_studies/falls.md:8: authors: is empty; name at least one author",
         "case_studies/falls.md:10: privacy: looks like an NHS number (••• ••• •919)",
         "case_studies/falls.md:12: body: <iframe> element is not allowed",
@@ -145,7 +145,9 @@ def test_check_reports_every_problem_with_its_line_in_text_github_and_json(proje
     gh = cln(root, "check", "--format", "github")
     assert gh.returncode == 1
     assert "::error file=case_studies/falls.md,line=5,title=region::'north wset' is not a region slug" in gh.stdout
-    assert all(x.startswith("::error file=case_studies/") for x in gh.stdout.splitlines())
+    assert all(x.startswith(("::error file=case_studies/", "::warning file=case_studies/"))
+               for x in gh.stdout.splitlines())
+    assert "::warning file=case_studies/good.md,line=3,title=summary::is 10 words" in gh.stdout  # advice, not errors
 
     js = cln(root, "check", "--format", "json")
     assert js.returncode == 1
@@ -168,7 +170,7 @@ def test_check_exit_zero_and_lists_reviewed_privacy_exceptions(project):
     assert "case_studies/good.md:19: phone number: the network's published office number" in result.stdout
     gh = cln(root, "check", "--format", "github")
     assert gh.returncode == 0
-    assert gh.stdout.startswith("::notice file=case_studies/good.md,line=19,")
+    assert "\n::notice file=case_studies/good.md,line=19," in gh.stdout
 
 
 def test_the_committed_json_schemas_are_up_to_date(tmp_path):

@@ -1,4 +1,5 @@
-/* Chapter and transcript links seek the episode's player; copy buttons copy a feed address. */
+/* The episode player: chapter and transcript links seek it, the transcript follows it, its speed
+   is remembered; copy buttons copy a feed address. */
 (function () {
   "use strict";
   function seek(seconds, play) {
@@ -6,12 +7,12 @@
     if (!audio) return false;
     audio.currentTime = seconds;
     if (play) { var p = audio.play(); if (p && p.catch) p.catch(function () {}); }
-    audio.focus();
-    return true;
+    return true;  // the focus stays where the reader is: the player is in view (sticky)
   }
   document.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("[data-cln-seek]");
     if (link) {
+      // The #t= link still works without this script; with it, the page does not move.
       if (seek(parseFloat(link.getAttribute("data-cln-seek")), true)) event.preventDefault();
       return;
     }
@@ -73,6 +74,86 @@
   }
   window.addEventListener("hashchange", fromHash);
   fromHash();
+
+  /* Speed: 1x to 2x, the reader's choice kept on this device only (localStorage, never sent). */
+  var audio = document.getElementById("cln-audio");
+  var controls = document.querySelector(".cln-player__controls");
+  if (!audio || !controls) return;
+  var SPEED_KEY = "cln-playback-speed";
+  var speedButtons = Array.prototype.slice.call(controls.querySelectorAll("[data-cln-speed]"));
+  function stored() {
+    try { return window.localStorage.getItem(SPEED_KEY); } catch (e) { return null; }
+  }
+  function setSpeed(value, keep) {
+    var rate = parseFloat(value);
+    if (!(rate > 0) || !speedButtons.some(function (b) { return b.getAttribute("data-cln-speed") === value; })) return;
+    audio.defaultPlaybackRate = rate;  // kept when the audio loads again
+    audio.playbackRate = rate;
+    speedButtons.forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-cln-speed") === value ? "true" : "false");
+    });
+    if (keep) { try { window.localStorage.setItem(SPEED_KEY, value); } catch (e) { /* storage off: this page only */ } }
+  }
+  speedButtons.forEach(function (b) {
+    b.addEventListener("click", function () { setSpeed(b.getAttribute("data-cln-speed"), true); });
+  });
+  if (stored()) setSpeed(stored(), false);
+  audio.addEventListener("loadedmetadata", function () {
+    var pressed = controls.querySelector("[data-cln-speed][aria-pressed=true]");
+    if (pressed) audio.playbackRate = parseFloat(pressed.getAttribute("data-cln-speed"));
+  });
+  controls.hidden = false;
+
+  /* The transcript follows the audio: the line being said carries aria-current and, while
+     "Follow the audio" is ticked, is scrolled into view inside the transcript's own panel
+     (its scrollTop), never by moving the page. A reader scrolling the panel pauses it a while. */
+  var panel = document.querySelector(".cln-transcript");
+  var follow = document.getElementById("cln-follow");
+  var cues = panel ? Array.prototype.slice.call(panel.querySelectorAll("[data-cln-cue]")) : [];
+  var starts = cues.map(function (c) { return parseFloat(c.getAttribute("data-cln-cue")); });
+  var chapters = Array.prototype.slice.call(document.querySelectorAll("[data-cln-chapter]"));
+  var chapterStarts = chapters.map(function (c) { return parseFloat(c.getAttribute("data-cln-chapter")); });
+  var current = null, chapter = null, touched = 0;
+  var calm = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+  function at(list, time) {  // the last start at or before time: a binary search
+    var lo = 0, hi = list.length - 1, found = -1;
+    while (lo <= hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid] <= time + 0.05) { found = mid; lo = mid + 1; } else { hi = mid - 1; }
+    }
+    return found;
+  }
+  function reveal(cue) {
+    var box = panel.getBoundingClientRect(), line = cue.getBoundingClientRect();
+    var top = line.top - box.top - panel.clientTop + panel.scrollTop, bottom = top + line.height;
+    if (top >= panel.scrollTop && bottom <= panel.scrollTop + panel.clientHeight) return;
+    var to = Math.max(0, top - panel.clientHeight / 3);
+    if (panel.scrollTo && !calm) panel.scrollTo({ top: to, behavior: "smooth" });
+    else panel.scrollTop = to;
+  }
+  function update() {
+    var time = audio.currentTime;
+    var i = at(starts, time), cue = i >= 0 ? cues[i] : null;
+    if (cue !== current) {
+      if (current) current.removeAttribute("aria-current");
+      if (cue) cue.setAttribute("aria-current", "true");
+      current = cue;
+      if (cue && follow && follow.checked && Date.now() - touched > 4000) reveal(cue);
+    }
+    var j = at(chapterStarts, time), now = j >= 0 ? chapters[j] : null;
+    if (now !== chapter) {
+      if (chapter) chapter.classList.remove("cln-chapters__now");
+      if (now) now.classList.add("cln-chapters__now");
+      chapter = now;
+    }
+  }
+  if (panel && cues.length) {
+    ["wheel", "touchmove", "keydown"].forEach(function (type) {
+      panel.addEventListener(type, function () { touched = Date.now(); }, { passive: true });
+    });
+    if (follow) follow.addEventListener("change", function () { if (follow.checked && current) { touched = 0; reveal(current); } });
+  }
+  ["timeupdate", "seeked"].forEach(function (type) { audio.addEventListener(type, update); });  // not before the first play or seek
 })();
 
 /* The header's search (templates/partials/cln-search.html): case studies, episodes and pages from
@@ -358,4 +439,42 @@
   root.addEventListener("focusout", function (event) {
     if (event.relatedTarget && !root.contains(event.relatedTarget)) close(false);
   });
+})();
+
+/* The local preview (`make serve`) only: pages it makes carry <meta name="cln-preview">. The page
+   reloads itself when the preview has made a new build, and shows the problems of a bad edit in
+   a banner, while the last good page stays readable. Published pages have no such tag. */
+(function () {
+  "use strict";
+  var tag = document.querySelector('meta[name="cln-preview"]');
+  if (!tag || !window.fetch) return;
+  var address = tag.getAttribute("content"), seen = null, banner = null;
+  function show(problems) {
+    if (!problems.length) { if (banner) { banner.remove(); banner = null; } return; }
+    if (!banner) {
+      banner = document.createElement("div");
+      banner.className = "cln-preview-problems";
+      banner.setAttribute("role", "alert");
+      document.body.insertBefore(banner, document.body.firstChild);
+    }
+    banner.textContent = "";
+    var head = document.createElement("p");
+    head.textContent = "The last edit has problems, so the preview still shows the last good pages. " +
+      "Fix each line below and save:";
+    var list = document.createElement("ul");
+    problems.forEach(function (line) {
+      var item = document.createElement("li"), code = document.createElement("code");
+      code.textContent = line; item.appendChild(code); list.appendChild(item);
+    });
+    banner.appendChild(head); banner.appendChild(list);
+  }
+  function poll() {
+    fetch(address, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (state) {
+      if (seen !== null && state.build !== seen && !(state.problems || []).length) { location.reload(); return; }
+      seen = state.build;
+      show(state.problems || []);
+      setTimeout(poll, 500);
+    }).catch(function () { setTimeout(poll, 2000); });
+  }
+  poll();
 })();
