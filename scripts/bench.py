@@ -577,6 +577,18 @@ class ServedPreview:
             time.sleep(0.02)
         raise SystemExit(f"the preview did not show the edit within {timeout} s")
 
+    def settle(self, quiet: float = 1.0, timeout: float = 120) -> None:
+        """Until the search index beside the server has been idle for ``quiet`` seconds, as it is
+        when a person saves their next edit."""
+        site = next(p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_"))
+        idle_since, end = time.perf_counter(), time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            if (site / ".pagefind-next").exists():
+                idle_since = time.perf_counter()
+            elif time.perf_counter() - idle_since >= quiet:
+                return
+            time.sleep(0.05)
+
     def search_has(self, word: str) -> bool:
         site = next(p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_"))
         for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
@@ -636,6 +648,7 @@ def serve_bench(sizes: list[int], mp3s: list[tuple[Path, float]]) -> list[dict]:
                     for what, edit, address, needle in _edits(ours):
                         def visible(address=address, needle=needle, preview=preview) -> bool:
                             return needle.encode() in preview._get(address)
+                        preview.settle()
                         t0 = time.perf_counter()
                         edit()
                         seconds = preview.wait(visible) + 0.0
@@ -674,11 +687,12 @@ def serve_section(rows: list[dict]) -> str:
             f"{render_serve(rows)}\n{SERVE_END}\n")
 
 
-def write_serve_section(path: Path, section: str) -> None:
+def write_serve_section(path: Path, section: str, start: str = SERVE_START, end: str = SERVE_END) -> None:
+    """Replace (or add) the section of ``path`` between the ``start`` and ``end`` markers."""
     text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if SERVE_START in text and SERVE_END in text:
-        before, rest = text.split(SERVE_START, 1)
-        text = before + section.rstrip("\n") + rest.split(SERVE_END, 1)[1]
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        text = before + section.rstrip("\n") + rest.split(end, 1)[1]
     else:
         text = text.rstrip("\n") + "\n\n" + section
     path.write_text(text, encoding="utf-8")
@@ -1051,8 +1065,10 @@ def main() -> int:
         path = Path(args.write)
         old = path.read_text(encoding="utf-8") if path.exists() else ""
         path.write_text(page(rows, feed, args.feed_episodes, reads, args.runs, total), encoding="utf-8")
-        if SERVE_START in old and SERVE_END in old:  # the preview's figures (--serve) stay
-            write_serve_section(path, SERVE_START + old.split(SERVE_START, 1)[1].split(SERVE_END, 1)[0] + SERVE_END)
+        # Sections measured by other runs stay: the preview's (--serve) and scripts/lighthouse.py's.
+        for start, end in ((SERVE_START, SERVE_END), ("<!-- lighthouse -->", "<!-- /lighthouse -->")):
+            if start in old and end in old:
+                write_serve_section(path, start + old.split(start, 1)[1].split(end, 1)[0] + end, start, end)
         print(f"wrote {path}")
     return 0
 

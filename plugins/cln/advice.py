@@ -9,6 +9,7 @@ on them. They read the front matter as written, so a file with errors gets its w
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -34,6 +35,7 @@ def has_figure(value: Any) -> bool:
     return isinstance(value, str) and (any(c.isdigit() for c in value) or bool(_NUMBER_WORDS.search(value)))
 
 
+@functools.lru_cache(maxsize=8192)  # the preview asks again for every unchanged body on each rebuild
 def empty_sections(body: str, body_line: int) -> list[tuple[int, str]]:
     """(line, heading) of each heading followed directly by another of the same or a higher level,
     or by the end of the body: a section with nothing in it. Code blocks are skipped."""

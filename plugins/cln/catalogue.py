@@ -107,7 +107,8 @@ def load_catalogue(settings: Settings, probe: AudioProbe | None = None,
             if source is not None:
                 draft = record.meta.draft if record is not None else source.data.get("draft") is True
                 pages[rel] = (f"{rules.SITE_FOLDERS[kind]}/{os.path.basename(rel)}", draft)
-                source, found = _file_extras(rel, kind, record, source, settings, probe, allowed, found_warnings)
+                source, found = _file_extras(rel, kind, record, source, raw, settings, probe, allowed,
+                                             found_warnings)
                 problems += found
             if record is not None:
                 records[kind].append((record, source))
@@ -196,13 +197,23 @@ def _files_only(rel: str, source: Source) -> Episode:
     return make_record(rel, "episode", meta, source.body, source.body_line)  # type: ignore[return-value]
 
 
-def _file_extras(rel: str, kind: str, record: Record | None, source: Source, settings: Settings, probe: AudioProbe,
-                 allowed: list[Allowed], warnings: list[Problem]) -> tuple[Source, list[Problem]]:
+# A file's warnings by its path and bytes: the preview (``make serve``) asks again on every rebuild.
+_ADVICE: dict[tuple[str, str, int], list[Problem]] = {}
+
+
+def _file_extras(rel: str, kind: str, record: Record | None, source: Source, raw: bytes, settings: Settings,
+                 probe: AudioProbe, allowed: list[Allowed], warnings: list[Problem]) -> tuple[Source, list[Problem]]:
     """A file's warnings, and for an episode whose fields have problems, its files' problems (in
     the same run); returns the source with its fields (a cached file's come from its record)."""
-    if record is not None and not source.data:  # from the cache, which keeps the record alone
-        source = replace(source, data=record.meta.model_dump(), body=record.body)
-    warnings += advice.warnings_for(rel, kind, source)
+    key = (rel, kind, hash(raw))
+    found = _ADVICE.get(key)
+    if found is None or kind == "episode":  # an episode's source goes on to the media checks
+        if record is not None and not source.data:  # from the cache, which keeps the record alone
+            source = replace(source, data=record.meta.model_dump(), body=record.body)
+        if len(_ADVICE) > 50_000:
+            _ADVICE.clear()
+        found = _ADVICE[key] = advice.warnings_for(rel, kind, source)
+    warnings += found
     if record is None and kind == "episode":
         return source, check_media(_files_only(rel, source), source, settings, probe, allowed)[0]
     return source, []

@@ -19,6 +19,7 @@ import sys
 import tempfile
 from collections.abc import Callable
 
+from jinja2.bccache import Bucket, BytecodeCache
 from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -137,12 +138,13 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             files.append(File.generated(config, page.src_uri, content=_front(
                 {"title": escape(page.title), "description": escape(page.description)})
                 + GENERATED))
-        cache = os.path.realpath(os.path.join(self.root, self.config.cache_dir)) + os.sep
+        cache_dir = os.path.join(self.root, self.config.cache_dir)
+        caches = (os.path.abspath(cache_dir) + os.sep, os.path.realpath(cache_dir) + os.sep)  # no lookups per file
         for item in self.plan.static:
             if isinstance(item, MadeFile):
                 files.append(File.generated(config, item.src_uri, content=item.content))
             else:
-                cls = _LinkedFile if os.path.realpath(item.path).startswith(cache) else File
+                cls = _LinkedFile if os.path.abspath(item.path).startswith(caches) else File
                 files.append(cls.generated(config, item.src_uri, abs_src_path=item.path))
         for asset in ASSETS:
             source = os.path.join(HERE, "assets", os.path.basename(asset))
@@ -166,6 +168,8 @@ class ClnPlugin(BasePlugin[ClnConfig]):
                 if f.abs_src_path and f.src_uri not in plan.records and f.src_uri not in plan.generated}
         self.current = preview.Fingerprints.of(site, self.catalogue, plan.records, plan.related, generated, docs, extra)
         changed = set() if self.problems else self.current.changed(self.previous) | self.error_pages
+        if self.previous is not None:
+            log.info(f"Preview: {len(changed)} of {len(self.current.pages)} pages to make again")
         for file in files.documentation_pages():
             file.is_modified = _answer(file.src_uri in changed)  # type: ignore[method-assign]
 
@@ -279,7 +283,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         self.built = True  # all written; MkDocs may still abort in strict mode (then on_build_error)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
-        """In the preview's dirty mode, pages not made again still need their dates in the sitemap."""
+        """In the preview's dirty mode, pages not made again still need their dates in the sitemap;
+        and the preview compiles the theme's templates once, not on every rebuild."""
+        if getattr(self, "serving", False):
+            env.bytecode_cache = _TEMPLATES
         if getattr(self, "dirty", False):
             for file in files.documentation_pages():
                 if file.page is not None:
@@ -376,6 +383,24 @@ class _LinkedFile(File):
             os.link(source, output)
         except OSError:  # another file system, or links not allowed: copy
             super().copy_file(dirty)
+
+
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory between the preview's rebuilds; Jinja checks each one
+    against its template's source, so an edited template is compiled again."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _MemoryBytecodeCache()
 
 
 def _quiet_dirty_warning(record: logging.LogRecord) -> bool:

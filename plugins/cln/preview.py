@@ -46,9 +46,16 @@ def _digest(*parts: str | bytes) -> str:
 
 
 def record_fingerprint(record: Record, catalogue: Catalogue) -> str:
-    """Everything of one record that any page shows: front matter, body, and an episode's media."""
+    """Everything of one record that its own page shows: front matter, body, and an episode's media."""
     media = repr(catalogue.media.get(record.slug)) if isinstance(record, Episode) else ""
     return _digest(record.kind, record.slug, repr(record.meta), record.body, media)
+
+
+def listed_fingerprint(record: Record, catalogue: Catalogue) -> str:
+    """What other pages show of a record (lists, cards, related lists): its front matter, and an
+    episode's duration; not its body, so a body edit remakes the record's own page alone."""
+    media = catalogue.media.get(record.slug) if isinstance(record, Episode) else None
+    return _digest(record.kind, record.slug, repr(record.meta), repr(media.audio) if media else "")
 
 
 def files_fingerprint(paths: Iterable[str]) -> str:
@@ -88,11 +95,12 @@ class Fingerprints:
         ``docs``: hand-written pages' sources; ``extra``: src_uri → anything else a record page shows
         (its media addresses)."""
         own = {uri: record_fingerprint(r, catalogue) for uri, r in records.items()}
-        everything = _digest(*(f"{uri}={fp}" for uri, fp in sorted(own.items())),
+        listed = {uri: listed_fingerprint(r, catalogue) for uri, r in records.items()}
+        everything = _digest(*(f"{uri}={fp}" for uri, fp in sorted(listed.items())),
                              *(f"{uri}={value}" for uri, value in sorted(extra.items())))
         pages = {}
         for uri, fp in own.items():
-            near = [own.get(f"{r.folder}/{r.slug}.md", "") for r in related.get(uri, [])]
+            near = [listed.get(f"{r.folder}/{r.slug}.md", "") for r in related.get(uri, [])]
             pages[uri] = _digest(site, fp, *near, extra.get(uri, ""))
         for uri, html in generated.items():
             pages[uri] = _digest(site, html)
@@ -202,7 +210,7 @@ class SearchRunner:
 
         fresh = f".{OUTPUT_SUBDIR}-next"
         shutil.rmtree(os.path.join(site_dir, fresh), ignore_errors=True)
-        self._index(site_dir, self._language, fresh)
+        self._index(site_dir, self._language, fresh, background=True)
         live, old = os.path.join(site_dir, OUTPUT_SUBDIR), os.path.join(site_dir, f".{OUTPUT_SUBDIR}-old")
         shutil.rmtree(old, ignore_errors=True)
         if os.path.isdir(live):

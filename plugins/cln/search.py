@@ -117,7 +117,8 @@ def _count(output: str, what: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def build_index(site_dir: str, language: str = "en", output_subdir: str = OUTPUT_SUBDIR) -> IndexReport:
+def build_index(site_dir: str, language: str = "en", output_subdir: str = OUTPUT_SUBDIR,
+                background: bool = False) -> IndexReport:
     """Index the built site in ``site_dir`` with Pagefind, writing ``site_dir/pagefind/`` (or
     ``output_subdir``: the preview indexes into a private folder and swaps it in).
 
@@ -131,7 +132,10 @@ def build_index(site_dir: str, language: str = "en", output_subdir: str = OUTPUT
     # Run inside the site, so no pagefind.yml or .toml lying in the project changes what is indexed.
     env = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_") or k == "PAGEFIND_BINARY_PATH"}
     try:
-        proc = subprocess.run(args, cwd=site, capture_output=True, text=True, timeout=TIMEOUT, env=env)
+        # The preview indexes beside the server (background): at a lower priority, so the next
+        # rebuild after an edit is not slowed by it.
+        proc = subprocess.run(args, cwd=site, capture_output=True, text=True, timeout=TIMEOUT, env=env,
+                              preexec_fn=(lambda: os.nice(10)) if background else None)
     except subprocess.TimeoutExpired:
         raise SearchIndexError(f"the search index was not made: Pagefind took more than {TIMEOUT} seconds") from None
     except OSError as exc:

@@ -143,3 +143,16 @@ def test_the_privacy_notice_is_published(built):
     assert "<h1" in page and "Privacy notice" in page
     text = re.sub(r"<[^>]+>", " ", page)
     assert "No cookies" in text and "playback speed" in text and "cln@nhs.net" in text
+
+
+def test_every_share_card_is_a_1200_by_630_png_that_exists(built):
+    from PIL import Image
+
+    site = built.root / "site"
+    pages = [p for p in site.rglob("index.html") if "pagefind" not in p.parts and "admin" not in p.parts]
+    assert len(pages) > 10
+    for path in pages:
+        image = og(path.read_text(encoding="utf-8"))["og:image"]
+        assert image.startswith(SITE), (path, image)
+        with Image.open(site / image.removeprefix(SITE)) as png:
+            assert (png.format, png.size) == ("PNG", (1200, 630)), path
