@@ -117,6 +117,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
         if not self.plan.editor:
             log.info("The web editor (/admin/) is left out: Decap CMS is not installed; "
                      "`make build` installs it (npm ci)")
+        # A build hands each page to Pagefind as it is written, so indexing runs beside MkDocs on the
+        # other core; the preview indexes beside the server instead (preview.py).
+        self.background = None if getattr(self, "serving", False) else search.BackgroundIndex(
+            config.theme.get("language") or "en")
         config.theme.dirs.insert(0, os.path.join(HERE, "templates"))
         # The network's mark in the header and the browser tab (files made by mark.py, in the plan).
         config.theme["logo"] = "assets/cln/mark.svg"
@@ -246,7 +250,11 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             feeds += preview.status_meta(page.url)
         output = output.replace("</head>", head + feeds + "</head>", 1)
         output = output.replace(chrome.FOOTER_MARKER, self.footer.html(page.url), 1)
-        return csp.add_policy(output, self.info.media_base_url)
+        output = csp.add_policy(output, self.info.media_base_url)
+        background = getattr(self, "background", None)
+        if background is not None and self._indexed(page):
+            background.add(output, "/" + page.url)
+        return output
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         """The theme's own pages (404) get the same policy."""
@@ -274,8 +282,10 @@ class ClnPlugin(BasePlugin[ClnConfig]):
             self._finish_preview(out, config.theme.get("language") or "en")
             self.built = True
             return
-        try:  # last: Pagefind reads the pages as written
-            report = search.build_index(out, config.theme.get("language") or "en")
+        background, self.background = getattr(self, "background", None), None
+        report = background.finish(out) if background is not None else None
+        try:  # otherwise (or if that failed) Pagefind reads the pages as written, and says what is wrong
+            report = report or search.build_index(out, config.theme.get("language") or "en")
         except search.SearchIndexError as exc:
             raise PluginError(f"Search: {exc}") from None
         pages_ = f"{report.pages} page" + ("" if report.pages == 1 else "s")
@@ -321,6 +331,9 @@ class ClnPlugin(BasePlugin[ClnConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         """The build failed (bad content, a strict-mode warning, any error): keep the last good site."""
         self.failed = True
+        background, self.background = getattr(self, "background", None), None
+        if background is not None:
+            background.close()
 
     def on_shutdown(self) -> None:
         """Swap the new site in if the build succeeded."""

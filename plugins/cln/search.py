@@ -18,10 +18,12 @@ The index is written to ``pagefind/`` in the site by the Pagefind binary that th
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import subprocess
 from dataclasses import dataclass
+from typing import Any
 
 from .catalogue import Catalogue
 from .content import CaseStudy, Episode, Record
@@ -149,3 +151,80 @@ def build_index(site_dir: str, language: str = "en", output_subdir: str = OUTPUT
     if not os.path.isfile(os.path.join(site, output_subdir, "pagefind.js")):
         raise SearchIndexError(f"the search index was not made: Pagefind wrote no {output_subdir}/pagefind.js")
     return IndexReport(_count(output, "page"), _count(output, "word"), _count(output, "filter"), output)
+
+
+class BackgroundIndex:
+    """Pagefind's indexing service, fed each page as MkDocs writes it, so that indexing runs on
+    the other processor core beside the build instead of after it (Pagefind's own process does
+    the work; this thread only hands pages over). ``finish`` writes the index; it returns None
+    when anything went wrong, and the caller then runs :func:`build_index`, whose messages say why.
+    """
+
+    def __init__(self, language: str = "en") -> None:
+        import asyncio
+        import threading
+
+        self._asyncio = asyncio
+        self.loop = asyncio.new_event_loop()
+        # A service that stops leaves its reader task failed: that is handled through the pages'
+        # results (then the command-line run says why), not printed as a traceback.
+        self.loop.set_exception_handler(lambda loop, context: None)
+        self.thread = threading.Thread(target=self.loop.run_forever, name="cln-pagefind", daemon=True)
+        self.thread.start()
+        self.futures: list = []
+        self.index: Any = None
+        config = {"force_language": language or "en", "exclude_selectors": list(EXCLUDE_SELECTORS)}
+        self.ready = asyncio.run_coroutine_threadsafe(self._start(config), self.loop)
+
+    async def _start(self, config: dict) -> None:
+        from pagefind.index import PagefindIndex
+
+        index = PagefindIndex(config=config)  # type: ignore[arg-type]  # the config is a TypedDict
+        await self._asyncio.wait_for(index._start(), 30)
+        self.index = index
+        self._order = self._asyncio.Lock()
+
+    async def _add(self, html: str, url: str) -> dict:
+        await self._asyncio.wrap_future(self.ready)
+        assert self.index is not None
+        # One page at a time, in the order MkDocs writes them: Pagefind numbers pages as they come,
+        # and the same site must give the same index in every build.
+        async with self._order:
+            return dict(await self._asyncio.wait_for(self.index.add_html_file(content=html, url=url), TIMEOUT))
+
+    def add(self, html: str, url: str) -> None:
+        """Index the page at site address ``url`` (``/case-studies/x/``) from its final HTML."""
+        self.futures.append(self._asyncio.run_coroutine_threadsafe(self._add(html, url), self.loop))
+
+    def finish(self, site_dir: str) -> IndexReport | None:
+        """Write the index into ``site_dir/pagefind/``; None when it could not be made this way."""
+        try:
+            words = sum(int(f.result(timeout=TIMEOUT).get("page_word_count") or 0) for f in self.futures)
+            self.ready.result(timeout=TIMEOUT)
+            assert self.index is not None
+            output = os.path.join(os.path.abspath(site_dir), OUTPUT_SUBDIR)
+            write = self._asyncio.run_coroutine_threadsafe(self.index.write_files(output_path=output), self.loop)
+            write.result(timeout=TIMEOUT)
+            if not os.path.isfile(os.path.join(output, "pagefind.js")):
+                return None
+            return IndexReport(len(self.futures), words, 0, "")
+        except Exception:  # the service failed or stopped: the command-line run reports why
+            return None
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the service and the thread (also when the build failed)."""
+        if not self.loop.is_running():
+            return
+
+        async def stop() -> None:
+            service = getattr(self.index, "_service", None)
+            if service is not None:
+                with contextlib.suppress(Exception):
+                    await self._asyncio.wait_for(service.close(), 10)
+
+        with contextlib.suppress(Exception):
+            self._asyncio.run_coroutine_threadsafe(stop(), self.loop).result(timeout=15)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
