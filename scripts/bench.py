@@ -589,6 +589,15 @@ class ServedPreview:
                 return
             time.sleep(0.05)
 
+    def index_id(self) -> tuple[int, int]:
+        """Which search index is being served (a new one is swapped in as a new folder)."""
+        site = next(p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_"))
+        try:
+            stat = (site / "pagefind" / "pagefind-entry.json").stat()
+        except OSError:
+            return (0, 0)
+        return (stat.st_ino, stat.st_mtime_ns)
+
     def search_has(self, word: str) -> bool:
         site = next(p for p in self.tmp.iterdir() if p.name.startswith("mkdocs_"))
         for path in (site / "pagefind" / "fragment").glob("*.pf_fragment"):
@@ -649,13 +658,20 @@ def serve_bench(sizes: list[int], mp3s: list[tuple[Path, float]]) -> list[dict]:
                         def visible(address=address, needle=needle, preview=preview) -> bool:
                             return needle.encode() in preview._get(address)
                         preview.settle()
+                        index = preview.index_id()
                         t0 = time.perf_counter()
                         edit()
                         seconds = preview.wait(visible) + 0.0
                         row = {"n": n, "edit": what, "dirty": dirty, "seconds": time.perf_counter() - t0}
                         if what == "a body edit":
-                            while not preview.search_has("quillwort") and time.perf_counter() - t0 < 120:
-                                time.sleep(0.05)
+                            # Looked for in each new index once it is swapped in (reading every
+                            # fragment over and over would take the processor from Pagefind).
+                            while time.perf_counter() - t0 < 120:
+                                if preview.index_id() != index:
+                                    index = preview.index_id()
+                                    if preview.search_has("quillwort"):
+                                        break
+                                time.sleep(0.02)
                             row["search"] = time.perf_counter() - t0
                         rows.append(row)
                         print(f"  N={n} {'make serve' if dirty else 'full rebuild'}: {what} visible in "

@@ -177,11 +177,8 @@ class BackgroundIndex:
         self.ready = asyncio.run_coroutine_threadsafe(self._start(config), self.loop)
 
     async def _start(self, config: dict) -> None:
-        from pagefind.index import PagefindIndex
-
-        index = PagefindIndex(config=config)  # type: ignore[arg-type]  # the config is a TypedDict
-        await self._asyncio.wait_for(index._start(), 30)
-        self.index = index
+        service = await self._asyncio.wait_for(_service_class()().launch(), 30)
+        self.index = await self._asyncio.wait_for(service.create_index(config), 30)
         self._order = self._asyncio.Lock()
 
     async def _add(self, html: str, url: str) -> dict:
@@ -228,3 +225,35 @@ class BackgroundIndex:
             self._asyncio.run_coroutine_threadsafe(stop(), self.loop).result(timeout=15)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=5)
+
+
+def _service_class() -> type:
+    """Pagefind's Python service client, reading each answer as soon as it comes: the client as
+    shipped (pagefind 1.5) waits a tenth of a second before reading each one, which would hold
+    indexing to ten pages a second."""
+    import base64
+    import json
+
+    from pagefind.service import PagefindService
+
+    class QuickService(PagefindService):
+        async def _wait_for_responses(self) -> None:
+            assert self._backend.stdout is not None
+            while True:
+                output = await self._backend.stdout.readuntil(b",")
+                response = json.loads(base64.b64decode(output[:-1]))
+                if response is None:
+                    continue
+                payload = response.get("payload") or {}
+                message_id = response.get("message_id")
+                if message_id is None and payload.get("original_message"):
+                    message_id = (json.loads(payload["original_message"]) or {}).get("message_id")
+                future = self._responses.get(message_id) if message_id is not None else None
+                if future is None or future.done():
+                    continue
+                if payload.get("type") == "Error":
+                    future.set_exception(Exception(payload.get("message"), payload.get("original_message")))
+                else:
+                    future.set_result(payload)  # type: ignore[arg-type]  # the answer as Pagefind sent it
+
+    return QuickService
