@@ -144,9 +144,15 @@ def test_a_case_study_made_in_the_editor_passes_the_check_and_is_built(editor, b
 
     saved = root / "case_studies" / f"{SLUG}.md"
     deadline = time.monotonic() + 30
-    while not saved.exists() and time.monotonic() < deadline:
+
+    def written() -> str:  # decap-server creates the file, then writes it: wait for the whole of it
+        text = saved.read_text(encoding="utf-8") if saved.exists() else ""
+        return text if text.count("---") >= 2 else ""
+
+    while not written() and time.monotonic() < deadline:
         time.sleep(0.2)
     assert saved.exists(), sorted(p.name for p in (root / "case_studies").iterdir())
+    time.sleep(0.5)  # and let it finish the body
     text = saved.read_text(encoding="utf-8")
     assert "region: north-west" in text and "planned-care" in text and "quality-improvement" in text, text
     context.close()
