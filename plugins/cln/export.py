@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from . import chrome, handpages, pages, sanitise
+from . import chrome, handpages, pages, sanitise, search
 from .audio import AudioProbe
 from .catalogue import Catalogue, Settings, load_catalogue
 from .content import Episode
@@ -65,11 +65,24 @@ def _front(meta: dict) -> str:
     return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n\n"
 
 
-def _html_block(html: str) -> str:
+def _html_block(html: str, indexed: bool = False) -> str:
     """HTML as one raw block of Markdown: a wrapping element at the start of a line, no blank
-    line inside (where a Markdown engine could end the block), so any engine passes it through."""
+    line inside (where a Markdown engine could end the block), so any engine passes it through.
+    ``indexed``: Pagefind reads this block as the page's words (``data-pagefind-body``), as the
+    plugin marks a record's article; pages without it (the indexes) are left out of search."""
     html = re.sub(r"\n\s*\n", "\n", html.strip())
-    return f'<div class="cln-export">\n{html}\n</div>\n'
+    marker = " data-pagefind-body" if indexed else ""
+    return f'<div class="cln-export"{marker}>\n{html}\n</div>\n'
+
+
+def _indexed_markdown(text: str) -> str:
+    """A hand-written page's Markdown inside a block that Pagefind reads as its words, with the
+    facets of a page, as the plugin marks it (``md_in_html``, in the site's extensions, keeps the
+    Markdown inside read as Markdown)."""
+    front = re.match(r"---\n.*?\n---\n", text, re.S)
+    head, body = (text[:front.end()], text[front.end():]) if front else ("", text)
+    return (f"{head}\n<div class=\"cln-export\" data-pagefind-body markdown=\"1\">\n\n{search.page_facets()}\n\n"
+            f"{body.strip()}\n\n</div>\n")
 
 
 def _fill(text: str, fragments: dict[str, str]) -> str:
@@ -148,9 +161,9 @@ class Exporter:
             tail += pages.related_section(record, self.plan.related.get(src_uri, []), self.catalogue)
             tail += pages.print_address(absolute(self.info.site_url, record.url))
             html = pages.header_html(record, self.catalogue, self.plan) + body + tail
-            html = _root_links(html, record.url, self.base)
+            html = search.record_facets(record, self.catalogue) + _root_links(html, record.url, self.base)
             meta = {"title": record.meta.title, "description": record.meta.summary, "hide": ["navigation"]}
-            _write(docs, src_uri, (_front(meta) + _html_block(html)).encode())
+            _write(docs, src_uri, (_front(meta) + _html_block(html, indexed=True)).encode())
             pages_ += 1
         for src_uri, page in self.plan.generated.items():
             meta = {"title": page.title, "description": page.description, "hide": ["navigation"]}
@@ -187,6 +200,11 @@ class Exporter:
                 template = fh.read()
             with open(footer_template, "w", encoding="utf-8") as fh:
                 fh.write(template.replace(chrome.FOOTER_MARKER, footer.html(None)))
+        # Pagefind's settings, as the plugin gives them (search.py): read by `python -m pagefind` run in `out`.
+        language = str((self.config.get("theme") or {}).get("language") or "en")
+        with open(os.path.join(out, "pagefind.yml"), "w", encoding="utf-8") as fh:
+            yaml.safe_dump({"site": "site", "force_language": language,
+                            "exclude_selectors": list(search.EXCLUDE_SELECTORS)}, fh, sort_keys=False)
         with open(os.path.join(out, "mkdocs.yml"), "w", encoding="utf-8") as fh:
             fh.write(EXPORT_MARK + ": the site without the cln plugin. Build with any engine that\n"
                      "# reads mkdocs.yml (zensical build, mkdocs build); do not edit: export again.\n")
@@ -216,6 +234,8 @@ class Exporter:
                                  handpages.markers(self.catalogue, _page_url(rel), feed, case_feed, names_,
                                                    self.plan.audio_url).items()}
                     text = _fill(text, fragments)
+                if search.indexed(_page_url(rel)):
+                    text = _indexed_markdown(text)
                 _write(docs, rel, text.encode("utf-8"))
                 count += 1
         return count
@@ -313,5 +333,5 @@ def cmd_export(args) -> int:
         return 2
     print(f"Exported {report} to {args.dir}.\n"
           f"Build it with any engine that reads mkdocs.yml, e.g. `zensical build -f {args.dir}/mkdocs.yml`;\n"
-          f"then `python -m pagefind --site {args.dir}/site` for search.")
+          f"then, in {args.dir}, `python -m pagefind` for search (it reads {args.dir}/pagefind.yml).")
     return 0

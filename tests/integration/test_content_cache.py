@@ -127,3 +127,30 @@ def test_messages_about_cached_files_point_at_the_same_lines(project, podcast_fi
     second = messages(root)
     assert second == first
     assert any(":5: guid: is the same as in podcasts/ep.md" in m for m in first), first
+
+
+def test_the_preview_reuses_the_cache_it_read_and_still_sees_a_cache_changed_on_disk(project, monkeypatch):
+    """`make serve` rebuilds in one process: the cache it read or wrote is not unpickled again on each
+    edit, but a cache file that changed meanwhile (another build) is read afresh."""
+    import cln.contentcache as contentcache
+
+    root = project({"case_studies/a.md": case_study("First"), "case_studies/b.md": case_study("Second")})
+    load_catalogue(settings(root))  # checks both, writes the cache (and keeps it in memory)
+    unpickled: list[int] = []
+    real = pickle.loads
+    monkeypatch.setattr(contentcache.pickle, "loads", lambda data: unpickled.append(1) or real(data))
+    again = load_catalogue(settings(root))
+    assert (again.from_cache, unpickled) == (2, [])
+    (root / "case_studies/b.md").write_text(case_study("Second, retitled"))
+    edited = load_catalogue(settings(root))  # b checked again, the cache written anew
+    assert (edited.from_cache, unpickled) == (1, [])
+    assert {c.meta.title for c in edited.case_studies} == {"First", "Second, retitled"}
+    cache = root / ".cache/cln/content.pickle"
+    _, _, payload = cache.read_bytes().partition(b"\n")
+    data = real(payload)
+    del data["files"]["case_studies/a.md"]  # another build's cache, signed with this machine's key
+    payload = pickle.dumps(data)
+    key = contentcache._key()
+    assert key is not None
+    cache.write_bytes(hmac.new(key, payload, hashlib.sha256).hexdigest().encode() + b"\n" + payload)
+    assert load_catalogue(settings(root)).from_cache == 1 and unpickled == [1]

@@ -12,7 +12,7 @@ import lxml.html
 import pytest
 from test_engines import copy_project, engine_env, tree
 
-from conftest import BIN
+from conftest import BIN, pagefind_records
 
 pytestmark = pytest.mark.slow
 
@@ -126,3 +126,19 @@ def test_export_never_writes_into_content_or_a_folder_of_other_files(built):
     assert (other / "mine.txt").read_text() == "keep me"
     assert tree(root / "docs") == before
     assert not os.path.exists(root / "docs" / "generated")
+
+
+def test_search_over_the_plugin_free_site_indexes_the_same_pages_with_the_same_facets(built):
+    """`python -m pagefind` in the export (its pagefind.yml) over its build, as the export says: the same records and
+    hand-written pages are indexed as in the plugin's build (index pages left out), each with the
+    same filters (kind, topic, region, ...) and titles, so Explore's facets work there too."""
+    site = built["work"] / "without-plugin"
+    ran = subprocess.run([str(BIN / "python"), "-m", "pagefind", "--site", str(site)], cwd=built["work"] / "export",
+                         capture_output=True, text=True, timeout=300, env=engine_env())
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    plain = pagefind_records(site)
+    ours = pagefind_records(built["work"] / "with-plugin")
+    assert sorted(plain) == sorted(ours)
+    for url, record in ours.items():
+        assert plain[url]["filters"] == record["filters"], url
+        assert plain[url]["meta"].get("title") == record["meta"].get("title"), url
